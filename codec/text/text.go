@@ -1,0 +1,40 @@
+// Package text is the text encoding of H.248.1 (Annex B), versions 1 to 3,
+// in its pretty form (long tokens, indented) and its compact form (short
+// tokens, no optional white space).
+//
+// Decoding runs a hand-written single-pass decoder; when it rejects a
+// message, the participle grammar of package grammar, the reference
+// definition of the language, reparses it for the diagnostic. Encoding
+// appends to a caller's buffer and allocates nothing of its own.
+//
+//	c := text.New(codec.Compact)
+//	m, err := c.Decode(b)
+//	out, err := c.Append(buf[:0], m)
+package text
+
+import (
+	"github.com/megaco/megaco/codec"
+	"github.com/megaco/megaco/pkg/h248"
+)
+
+// Codec reads both text forms and writes the one it was made for.
+type Codec struct {
+	Encoding codec.Encoding // codec.Pretty or codec.Compact
+	Limits   codec.Limits
+}
+
+// New returns a codec writing enc (codec.Pretty or codec.Compact) with the
+// default limits.
+func New(enc codec.Encoding) *Codec { return &Codec{Encoding: enc} }
+
+var _ codec.Codec = (*Codec)(nil)
+
+// Decode parses one message in either text form.
+func (c *Codec) Decode(b []byte) (*h248.Message, error) {
+	return decode(b, c.Limits)
+}
+
+// Append appends the text encoding of m to dst.
+func (c *Codec) Append(dst []byte, m *h248.Message) ([]byte, error) {
+	return appendMessage(dst, m, c.Encoding == codec.Compact)
+}

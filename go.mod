@@ -1,0 +1,3 @@
+module github.com/megaco/megaco
+
+go 1.25.0

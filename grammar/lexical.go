@@ -1,0 +1,349 @@
+package grammar
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/megaco/megaco/pkg/h248"
+)
+
+// The rules below check the inside of a single Safe token (a number, a
+// name, "10/1/END", "1-5"): the ABNF's productions below the token level.
+// Both the participle grammar and the fast decoder use them.
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+func isHex(c byte) bool   { return isDigit(c) || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
+
+// ParseUint parses 1 to maxDigits decimal digits (maxDigits 0: 10) whose
+// value is at most max.
+func ParseUint(s string, maxDigits int, max uint64) (uint64, bool) {
+	if maxDigits == 0 {
+		maxDigits = 10
+	}
+	if len(s) == 0 || len(s) > maxDigits {
+		return 0, false
+	}
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return 0, false
+		}
+		v = v*10 + uint64(s[i]-'0')
+	}
+	return v, v <= max
+}
+
+// ParseVersionToken parses "MEGACO/v" or "!/v" (Version = 1*2DIGIT).
+func ParseVersionToken(b []byte) (int, error) {
+	s := string(b)
+	i := strings.IndexByte(s, '/')
+	if i < 0 {
+		return 0, errors.New(`expected "MEGACO/" and a version`)
+	}
+	if p := s[:i]; !MegacopToken.Is([]byte(p)) {
+		return 0, fmt.Errorf("expected MEGACO or !, found %q", p)
+	}
+	v, ok := ParseUint(s[i+1:], 2, 99)
+	if !ok {
+		return 0, errors.New("version must be 1 or 2 digits")
+	}
+	return int(v), nil
+}
+
+// ParseHex32 parses "0x" and 8 hex digits.
+func ParseHex32(s string) (uint32, bool) {
+	if len(s) != 10 || (s[:2] != "0x" && s[:2] != "0X") {
+		return 0, false
+	}
+	var v uint32
+	for i := 2; i < len(s); i++ {
+		n, ok := hexVal(s[i])
+		if !ok {
+			return 0, false
+		}
+		v = v<<4 | uint32(n)
+	}
+	return v, true
+}
+
+// ParseAuthData parses "0x" and 24 to 64 hex digits (an even number).
+func ParseAuthData(s string) ([]byte, bool) {
+	if len(s) < 2 || (s[:2] != "0x" && s[:2] != "0X") {
+		return nil, false
+	}
+	h := s[2:]
+	if len(h) < 24 || len(h) > 64 || len(h)%2 != 0 {
+		return nil, false
+	}
+	out := make([]byte, len(h)/2)
+	for i := range out {
+		a, ok1 := hexVal(h[2*i])
+		b, ok2 := hexVal(h[2*i+1])
+		if !ok1 || !ok2 {
+			return nil, false
+		}
+		out[i] = a<<4 | b
+	}
+	return out, true
+}
+
+func hexVal(c byte) (byte, bool) {
+	switch {
+	case isDigit(c):
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	case 'A' <= c && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}
+
+// ParseIPAddress parses the inside of a domainAddress: IPv4address (each
+// part 1 to 3 digits, at most 255) or IPv6address.
+func ParseIPAddress(s string) (netip.Addr, bool) {
+	if strings.IndexByte(s, ':') < 0 {
+		a, ok := parseIPv4(s)
+		if !ok {
+			return netip.Addr{}, false
+		}
+		return netip.AddrFrom4(a), true
+	}
+	// IPv6: hex groups, "::" and an optional trailing IPv4 address.
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isHex(c) && c != ':' && c != '.' {
+			return netip.Addr{}, false
+		}
+	}
+	if i := strings.LastIndexByte(s, ':'); strings.IndexByte(s[i:], '.') >= 0 {
+		if _, ok := parseIPv4(s[i+1:]); !ok {
+			return netip.Addr{}, false
+		}
+	}
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is6() {
+		return netip.Addr{}, false
+	}
+	return a, true
+}
+
+func parseIPv4(s string) ([4]byte, bool) {
+	var a [4]byte
+	parts := strings.Split(s, ".")
+	if len(parts) != 4 {
+		return a, false
+	}
+	for i, p := range parts {
+		v, ok := ParseUint(p, 3, 255)
+		if !ok {
+			return a, false
+		}
+		a[i] = byte(v)
+	}
+	return a, true
+}
+
+// ValidDomainName checks the name of a domainName: an ALPHA or DIGIT then
+// up to 63 ALPHA, DIGIT, "-" or ".".
+func ValidDomainName(s string) bool {
+	if len(s) == 0 || len(s) > 64 || !(isAlpha(s[0]) || isDigit(s[0])) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isAlpha(c) && !isDigit(c) && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidMTPAddress checks 4 to 8 hex digits.
+func ValidMTPAddress(s string) bool {
+	if len(s) < 4 || len(s) > 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidPathName checks a pathNAME (a device name or termination id) of at
+// most 64 characters. Beyond the ABNF (an ALPHA or "*" first) it accepts a
+// leading DIGIT or "$", as in the "00000001/00000001/*" names that map
+// binary termination ids, and "-" and "." (allowed after "@") anywhere.
+func ValidPathName(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	if c := s[0]; !isAlpha(c) && !isDigit(c) && c != '*' && c != '$' {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		switch c := s[i]; {
+		case isAlpha(c), isDigit(c):
+		case c == '_' || c == '/' || c == '*' || c == '$' || c == '@' || c == '-' || c == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// ValidTerminationID checks a TerminationID: "ROOT", "$", "*" or a pathNAME.
+func ValidTerminationID(s string) bool {
+	return s == "$" || s == "*" || ValidPathName(s)
+}
+
+// ValidName checks a NAME: an ALPHA then up to 63 ALPHA, DIGIT or "_".
+func ValidName(s string) bool {
+	if len(s) == 0 || len(s) > 64 || !isAlpha(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isAlpha(c) && !isDigit(c) && c != '_' {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidPkgdName checks a pkgdName: NAME "/" NAME, NAME "/*" or "*/*".
+func ValidPkgdName(s string) bool {
+	i := strings.IndexByte(s, '/')
+	if i < 0 {
+		return false
+	}
+	pkg, item := s[:i], s[i+1:]
+	if pkg == "*" {
+		return item == "*"
+	}
+	return ValidName(pkg) && (item == "*" || ValidName(item))
+}
+
+// ValidExtension checks an extensionParameter: "X-" or "X+" and 1 to 6
+// ALPHA or DIGIT.
+func ValidExtension(s string) bool {
+	if len(s) < 3 || len(s) > 8 || (s[0] != 'X' && s[0] != 'x') || (s[1] != '-' && s[1] != '+') {
+		return false
+	}
+	for i := 2; i < len(s); i++ {
+		if !isAlpha(s[i]) && !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ParseContextID parses "-", "$", "*" or a UINT32.
+func ParseContextID(s string) (h248.ContextID, bool) {
+	switch s {
+	case "-":
+		return h248.ContextNull, true
+	case "$":
+		return h248.ContextChoose, true
+	case "*":
+		return h248.ContextAll, true
+	}
+	v, ok := ParseUint(s, 10, 0xFFFFFFFF)
+	return h248.ContextID(v), ok
+}
+
+// ParseTimeStamp parses Date "T" Time: 8 digits, "T", 8 digits.
+func ParseTimeStamp(s string) (h248.TimeNotation, bool) {
+	if len(s) != 17 || (s[8] != 'T' && s[8] != 't') {
+		return h248.TimeNotation{}, false
+	}
+	for i := 0; i < 17; i++ {
+		if i != 8 && !isDigit(s[i]) {
+			return h248.TimeNotation{}, false
+		}
+	}
+	return h248.TimeNotation{Date: s[:8], Time: s[9:]}, true
+}
+
+// IsTimeStamp reports whether s has the form of a TimeStamp.
+func IsTimeStamp(s string) bool {
+	_, ok := ParseTimeStamp(s)
+	return ok
+}
+
+// TransactionIDSegment is the transaction id of a reply or segment reply
+// with its v3 segment number and end marker: "10", "10/1", "10/2/END".
+type TransactionIDSegment struct {
+	ID       uint32
+	Segment  h248.Opt[uint16]
+	Complete bool
+}
+
+// ParseTransactionIDSegment parses TransactionID [SLASH segmentNumber
+// [SLASH SegmentationCompleteToken]].
+func ParseTransactionIDSegment(s string) (TransactionIDSegment, error) {
+	var r TransactionIDSegment
+	parts := strings.Split(s, "/")
+	if len(parts) > 3 {
+		return r, errors.New("too many / in transaction id")
+	}
+	id, ok := ParseUint(parts[0], 10, 0xFFFFFFFF)
+	if !ok {
+		return r, errors.New("TransactionID must be a number from 0 to 4294967295")
+	}
+	r.ID = uint32(id)
+	if len(parts) > 1 {
+		n, ok := ParseUint(parts[1], 5, 0xFFFF)
+		if !ok {
+			return r, errors.New("segment number must be a number from 0 to 65535")
+		}
+		r.Segment = h248.Some(uint16(n))
+	}
+	if len(parts) > 2 {
+		if !SegmentationCompleteToken.Is([]byte(parts[2])) {
+			return r, errors.New(`expected "END" or "&" after the segment number`)
+		}
+		r.Complete = true
+	}
+	return r, nil
+}
+
+// ParseTransactionAck parses TransactionID or TransactionID "-" TransactionID.
+func ParseTransactionAck(s string) (h248.TransactionAck, bool) {
+	first, last, rng := strings.Cut(s, "-")
+	f, ok := ParseUint(first, 10, 0xFFFFFFFF)
+	if !ok {
+		return h248.TransactionAck{}, false
+	}
+	a := h248.TransactionAck{First: uint32(f)}
+	if rng {
+		l, ok := ParseUint(last, 10, 0xFFFFFFFF)
+		if !ok {
+			return h248.TransactionAck{}, false
+		}
+		a.Last = h248.Some(uint32(l))
+	}
+	return a, true
+}
+
+// ParsePackagesItem parses NAME "-" UINT16.
+func ParsePackagesItem(s string) (h248.PackagesItem, bool) {
+	i := strings.LastIndexByte(s, '-')
+	if i < 0 || !ValidName(s[:i]) {
+		return h248.PackagesItem{}, false
+	}
+	v, ok := ParseUint(s[i+1:], 5, 0xFFFF)
+	return h248.PackagesItem{Name: s[:i], Version: uint16(v)}, ok
+}
+
+// ParseProfile parses NAME "/" Version.
+func ParseProfile(s string) (h248.Profile, bool) {
+	i := strings.LastIndexByte(s, '/')
+	if i < 0 || !ValidName(s[:i]) {
+		return h248.Profile{}, false
+	}
+	v, ok := ParseUint(s[i+1:], 2, 99)
+	return h248.Profile{Name: s[:i], Version: uint8(v)}, ok
+}
