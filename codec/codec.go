@@ -125,8 +125,6 @@ func (e *DecodeError) Message() string {
 	s := e.Msg
 	if e.Token != "" {
 		s += fmt.Sprintf(" at %q", e.Token)
-	} else if e.Line > 0 && e.Err == ErrSyntax {
-		s += " at end of input"
 	}
 	if e.Expected != "" {
 		s += ", expected " + e.Expected

@@ -1,7 +1,6 @@
 package grammar
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -36,19 +35,31 @@ func ParseUint(s string, maxDigits int, max uint64) (uint64, bool) {
 	return v, v <= max
 }
 
-// ParseVersionToken parses "MEGACO/v" or "!/v" (Version = 1*2DIGIT).
+// TokenError is an error inside a Safe token, Offset bytes from its start.
+type TokenError struct {
+	Offset int
+	Msg    string
+}
+
+func (e *TokenError) Error() string { return e.Msg }
+
+// ParseVersionToken parses "MEGACO/v" or "!/v" (Version = 1*2DIGIT). A
+// *TokenError locates a problem: the missing "/" or the version.
 func ParseVersionToken(b []byte) (int, error) {
 	s := string(b)
 	i := strings.IndexByte(s, '/')
 	if i < 0 {
-		return 0, errors.New(`expected "MEGACO/" and a version`)
+		if MegacopToken.Is(b) {
+			return 0, &TokenError{len(s), `expected "/" and a version`}
+		}
+		return 0, &TokenError{0, `expected "MEGACO/" and a version`}
 	}
 	if p := s[:i]; !MegacopToken.Is([]byte(p)) {
-		return 0, fmt.Errorf("expected MEGACO or !, found %q", p)
+		return 0, &TokenError{0, fmt.Sprintf("expected MEGACO or !, found %q", p)}
 	}
 	v, ok := ParseUint(s[i+1:], 2, 99)
 	if !ok {
-		return 0, errors.New("version must be 1 or 2 digits")
+		return 0, &TokenError{i + 1, "version must be 1 or 2 digits"}
 	}
 	return int(v), nil
 }
@@ -282,68 +293,75 @@ type TransactionIDSegment struct {
 }
 
 // ParseTransactionIDSegment parses TransactionID [SLASH segmentNumber
-// [SLASH SegmentationCompleteToken]].
+// [SLASH SegmentationCompleteToken]]; a *TokenError locates a problem.
 func ParseTransactionIDSegment(s string) (TransactionIDSegment, error) {
 	var r TransactionIDSegment
-	parts := strings.Split(s, "/")
-	if len(parts) > 3 {
-		return r, errors.New("too many / in transaction id")
-	}
-	id, ok := ParseUint(parts[0], 10, 0xFFFFFFFF)
+	idPart, rest, seg := strings.Cut(s, "/")
+	id, ok := ParseUint(idPart, 10, 0xFFFFFFFF)
 	if !ok {
-		return r, errors.New("TransactionID must be a number from 0 to 4294967295")
+		return r, &TokenError{0, "TransactionID must be a number from 0 to 4294967295"}
 	}
 	r.ID = uint32(id)
-	if len(parts) > 1 {
-		n, ok := ParseUint(parts[1], 5, 0xFFFF)
-		if !ok {
-			return r, errors.New("segment number must be a number from 0 to 65535")
-		}
-		r.Segment = h248.Some(uint16(n))
+	if !seg {
+		return r, nil
 	}
-	if len(parts) > 2 {
-		if !SegmentationCompleteToken.Is([]byte(parts[2])) {
-			return r, errors.New(`expected "END" or "&" after the segment number`)
+	off := len(idPart) + 1
+	numPart, end, complete := strings.Cut(rest, "/")
+	n, ok := ParseUint(numPart, 5, 0xFFFF)
+	if !ok {
+		return r, &TokenError{off, "segment number must be a number from 0 to 65535"}
+	}
+	r.Segment = h248.Some(uint16(n))
+	if complete {
+		if !SegmentationCompleteToken.Is([]byte(end)) {
+			return r, &TokenError{off + len(numPart) + 1, `expected "END" or "&" after the segment number`}
 		}
 		r.Complete = true
 	}
 	return r, nil
 }
 
-// ParseTransactionAck parses TransactionID or TransactionID "-" TransactionID.
-func ParseTransactionAck(s string) (h248.TransactionAck, bool) {
+// ParseTransactionAck parses TransactionID or TransactionID "-"
+// TransactionID; a *TokenError locates a problem.
+func ParseTransactionAck(s string) (h248.TransactionAck, error) {
 	first, last, rng := strings.Cut(s, "-")
 	f, ok := ParseUint(first, 10, 0xFFFFFFFF)
 	if !ok {
-		return h248.TransactionAck{}, false
+		return h248.TransactionAck{}, &TokenError{0, "a transaction id must be a number from 0 to 4294967295"}
 	}
 	a := h248.TransactionAck{First: uint32(f)}
 	if rng {
 		l, ok := ParseUint(last, 10, 0xFFFFFFFF)
 		if !ok {
-			return h248.TransactionAck{}, false
+			return h248.TransactionAck{}, &TokenError{len(first) + 1, "a transaction id must be a number from 0 to 4294967295"}
 		}
 		a.Last = h248.Some(uint32(l))
 	}
-	return a, true
+	return a, nil
 }
 
-// ParsePackagesItem parses NAME "-" UINT16.
-func ParsePackagesItem(s string) (h248.PackagesItem, bool) {
+// ParsePackagesItem parses NAME "-" UINT16; a *TokenError locates a problem.
+func ParsePackagesItem(s string) (h248.PackagesItem, error) {
 	i := strings.LastIndexByte(s, '-')
 	if i < 0 || !ValidName(s[:i]) {
-		return h248.PackagesItem{}, false
+		return h248.PackagesItem{}, &TokenError{0, "a packages item must be name-version"}
 	}
 	v, ok := ParseUint(s[i+1:], 5, 0xFFFF)
-	return h248.PackagesItem{Name: s[:i], Version: uint16(v)}, ok
+	if !ok {
+		return h248.PackagesItem{}, &TokenError{i + 1, "a package version must be a number from 0 to 65535"}
+	}
+	return h248.PackagesItem{Name: s[:i], Version: uint16(v)}, nil
 }
 
-// ParseProfile parses NAME "/" Version.
-func ParseProfile(s string) (h248.Profile, bool) {
+// ParseProfile parses NAME "/" Version; a *TokenError locates a problem.
+func ParseProfile(s string) (h248.Profile, error) {
 	i := strings.LastIndexByte(s, '/')
 	if i < 0 || !ValidName(s[:i]) {
-		return h248.Profile{}, false
+		return h248.Profile{}, &TokenError{0, "a profile must be name/version"}
 	}
 	v, ok := ParseUint(s[i+1:], 2, 99)
-	return h248.Profile{Name: s[:i], Version: uint8(v)}, ok
+	if !ok {
+		return h248.Profile{}, &TokenError{i + 1, "a profile version must be 1 or 2 digits"}
+	}
+	return h248.Profile{Name: s[:i], Version: uint8(v)}, nil
 }

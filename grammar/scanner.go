@@ -245,7 +245,7 @@ func (s *Scanner) quoted(start int) Token {
 			return s.fail(i, fmt.Sprintf("character %s in quoted string", quoteByte(c)), false)
 		}
 	}
-	return s.fail(len(src), "unterminated quoted string", false)
+	return s.fail(start, "unterminated quoted string", false)
 }
 
 // raw reads a raw region after the "{" at start and queues the region's
@@ -267,7 +267,7 @@ func (s *Scanner) raw(start int, kind TokenKind, escapes bool) Token {
 			return s.fail(i, "NUL octet in "+regionName(kind), false)
 		}
 	}
-	return s.fail(len(src), "unterminated "+regionName(kind), false)
+	return s.fail(start, "unterminated "+regionName(kind), false)
 }
 
 func regionName(k TokenKind) string {

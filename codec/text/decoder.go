@@ -1,6 +1,7 @@
 package text
 
 import (
+	"bytes"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -127,7 +128,11 @@ func (d *decoder) errAt(off int, expected, msg string) *codec.DecodeError {
 	line, col := grammar.Position(d.src, off)
 	e := &codec.DecodeError{Offset: off, Line: line, Column: col, Expected: expected, Msg: msg,
 		Code: h248.CodeBadRequest, Err: codec.ErrSyntax}
-	if d.tok.Pos == off && d.tok.Kind != grammar.EOF && d.tok.Kind != grammar.Error {
+	switch {
+	case d.tok.Pos != off:
+	case d.tok.Kind == grammar.EOF:
+		e.Msg += " at end of input"
+	case d.tok.Kind != grammar.Error:
 		e.Token = tokenString(d.src, d.tok)
 	}
 	return e
@@ -142,6 +147,20 @@ func (d *decoder) fail(expected, msg string) {
 func (d *decoder) failAt(t grammar.Token, msg string) {
 	e := d.errAt(t.Pos, "", msg)
 	e.Token = tokenString(d.src, t)
+	panic(bailout{e})
+}
+
+// failIn reports err, a *grammar.TokenError from checking the inside of
+// token t, at its offset in t.
+func (d *decoder) failIn(t grammar.Token, err error) {
+	off := 0
+	if te, ok := err.(*grammar.TokenError); ok {
+		off = te.Offset
+	}
+	e := d.errAt(t.Pos+off, "", err.Error())
+	if off < t.End-t.Pos {
+		e.Token = tokenString(d.src, grammar.Token{Kind: t.Kind, Pos: t.Pos + off, End: t.End})
+	}
 	panic(bailout{e})
 }
 
@@ -216,11 +235,12 @@ func (d *decoder) header(m *h248.Message) {
 	}
 	v, err := grammar.ParseVersionToken(d.bytes())
 	if err != nil {
-		d.failAt(t, err.Error())
+		d.failIn(t, err)
 	}
 	if v < 1 || v > 3 {
-		e := d.errAt(t.Pos, "version 1, 2 or 3", fmt.Sprintf("protocol version %d is not supported", v))
-		e.Token = tokenString(d.src, t)
+		slash := bytes.IndexByte(d.bytes(), '/') + 1
+		e := d.errAt(t.Pos+slash, "version 1, 2 or 3", fmt.Sprintf("protocol version %d is not supported", v))
+		e.Token = d.s[t.Pos+slash : t.End]
 		e.Code, e.Err = h248.CodeVersionNotSupported, codec.ErrVersion
 		panic(bailout{e})
 	}

@@ -175,6 +175,26 @@ func (d *decoder) indAudStreamParm(sp *h248.IndAudStreamParms) {
 	}
 }
 
+// selectRelation consumes EQUAL or INEQUAL ("=", ">", "<", "#") and says
+// which.
+func (d *decoder) selectRelation() (h248.ValueForm, bool) {
+	var f h248.ValueForm
+	switch d.tok.Kind {
+	case grammar.Equal:
+		f = h248.FormSingle
+	case grammar.Greater:
+		f = h248.FormGreater
+	case grammar.Less:
+		f = h248.FormSmaller
+	case grammar.Hash:
+		f = h248.FormUnequal
+	default:
+		return 0, false
+	}
+	d.next()
+	return f, true
+}
+
 // indAudProp reads pkgdName or (v3, a selection) propertyParm.
 func (d *decoder) indAudProp() h248.IndAudPropertyParm {
 	t := d.tok
@@ -199,9 +219,9 @@ func (d *decoder) indAudLocalControl() *h248.IndAudLocalControlDescriptor {
 			lc.Props = append(lc.Props, d.indAudProp())
 		case d.isKw(grammar.ModeToken):
 			d.next()
-			if d.accept(grammar.Equal) {
+			if form, ok := d.selectRelation(); ok {
 				d.need(3, t, "selecting by Mode")
-				lc.ModeSelect = h248.Some(d.streamMode())
+				lc.ModeSelect, lc.ModeSelectForm = h248.Some(d.streamMode()), form
 			} else {
 				lc.Mode = true
 			}
@@ -233,9 +253,9 @@ func (d *decoder) indAudTermState() *h248.IndAudTerminationStateDescriptor {
 			ts.Props = append(ts.Props, d.indAudProp())
 		case d.isKw(grammar.ServiceStatesToken):
 			d.next()
-			if d.accept(grammar.Equal) {
+			if form, ok := d.selectRelation(); ok {
 				d.need(3, t, "selecting by ServiceStates")
-				ts.ServiceStateSelect = h248.Some(d.serviceState())
+				ts.ServiceStateSelect, ts.ServiceStateSelectForm = h248.Some(d.serviceState()), form
 			} else {
 				ts.ServiceState = true
 			}

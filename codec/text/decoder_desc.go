@@ -590,9 +590,9 @@ func (d *decoder) statisticsDescriptor() *h248.StatisticsDescriptor {
 
 func (d *decoder) packagesItem() h248.PackagesItem {
 	t := d.tok
-	p, ok := grammar.ParsePackagesItem(d.safe("package name and version"))
-	if !ok {
-		d.failAt(t, "a packages item must be name-version")
+	p, err := grammar.ParsePackagesItem(d.safe("package name and version"))
+	if err != nil {
+		d.failIn(t, err)
 	}
 	return p
 }

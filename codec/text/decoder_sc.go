@@ -93,9 +93,9 @@ func (d *decoder) profile() *h248.Profile {
 	d.next()
 	d.expect(grammar.Equal)
 	t := d.tok
-	p, ok := grammar.ParseProfile(d.safe("profile"))
-	if !ok {
-		d.failAt(t, "a profile must be name/version")
+	p, err := grammar.ParseProfile(d.safe("profile"))
+	if err != nil {
+		d.failIn(t, err)
 	}
 	return &p
 }

@@ -1,6 +1,8 @@
 package text
 
 import (
+	"bytes"
+
 	"github.com/megaco/megaco/grammar"
 	"github.com/megaco/megaco/pkg/h248"
 )
@@ -34,9 +36,9 @@ func (d *decoder) transaction() h248.Transaction {
 		ra := &h248.TransactionResponseAck{}
 		for {
 			at := d.tok
-			a, ok := grammar.ParseTransactionAck(d.safe("transaction id or range"))
-			if !ok {
-				d.failAt(at, "transactionAck must be a TransactionID or TransactionID-TransactionID")
+			a, err := grammar.ParseTransactionAck(d.safe("transaction id or range"))
+			if err != nil {
+				d.failIn(at, err)
 			}
 			ra.Acks = append(ra.Acks, a)
 			if !d.accept(grammar.Comma) {
@@ -64,10 +66,10 @@ func (d *decoder) transactionIDSegment() grammar.TransactionIDSegment {
 	t := d.tok
 	seg, err := grammar.ParseTransactionIDSegment(d.safe("TransactionID"))
 	if err != nil {
-		d.failAt(t, err.Error())
+		d.failIn(t, err)
 	}
 	if seg.Segment.Set {
-		d.need(3, t, "a segment number")
+		d.need(3, grammar.Token{Kind: t.Kind, Pos: t.Pos + bytes.IndexByte(d.src[t.Pos:t.End], '/') + 1, End: t.End}, "a segment number")
 	}
 	return seg
 }

@@ -219,7 +219,7 @@ func (e *encoder) parmValue(p h248.ParmValue) {
 		if len(vs) != 1 {
 			e.failf("a relation needs exactly one value, has %d", len(vs))
 		}
-		e.b = append(e.b, ">< #"[p.Form-h248.FormGreater])
+		e.b = append(e.b, "><#"[p.Form-h248.FormGreater])
 		e.value(vs[0])
 	default:
 		e.failf("unknown value form %d", p.Form)

@@ -677,7 +677,7 @@ func (e *encoder) indAudMedia(m *h248.IndAudMediaDescriptor) {
 			i++
 			e.kw(grammar.ServiceStatesToken)
 			if ts.ServiceStateSelect.Set {
-				e.eq()
+				e.selectRelation(ts.ServiceStateSelectForm)
 				e.serviceState(ts.ServiceStateSelect.Value)
 			}
 		}
@@ -711,6 +711,29 @@ func (e *encoder) indAudMedia(m *h248.IndAudMediaDescriptor) {
 	e.close()
 }
 
+// selectRelation writes "=" or the inequality of a v3 audit selection.
+func (e *encoder) selectRelation(f h248.ValueForm) {
+	var op byte
+	switch f {
+	case h248.FormSingle:
+		e.eq()
+		return
+	case h248.FormGreater:
+		op = '>'
+	case h248.FormSmaller:
+		op = '<'
+	case h248.FormUnequal:
+		op = '#'
+	default:
+		e.failf("a selection cannot use value form %v", f)
+	}
+	if !e.compact {
+		e.b = append(e.b, ' ', op, ' ')
+	} else {
+		e.b = append(e.b, op)
+	}
+}
+
 func (e *encoder) indAudProp(p h248.IndAudPropertyParm) {
 	if p.Value != nil {
 		e.propertyParm(*p.Value)
@@ -734,7 +757,7 @@ func (e *encoder) indAudStreamParms(sp *h248.IndAudStreamParms, n int) int {
 		if lc.Mode || lc.ModeSelect.Set {
 			next(grammar.ModeToken)
 			if lc.ModeSelect.Set {
-				e.eq()
+				e.selectRelation(lc.ModeSelectForm)
 				e.streamMode(lc.ModeSelect.Value)
 			}
 		}

@@ -70,13 +70,15 @@ type IndAudStreamParms struct {
 }
 
 // IndAudLocalControlDescriptor audits LocalControl items. ModeSelect (v3)
-// selects by mode ("Mode = SendReceive") where Mode only asks for it.
+// selects by mode ("Mode = SendReceive", or with ModeSelectForm
+// FormUnequal "Mode # SendReceive") where Mode only asks for it.
 type IndAudLocalControlDescriptor struct {
-	Mode         bool                 `json:"mode,omitempty"`
-	ReserveValue bool                 `json:"reserveValue,omitempty"`
-	ReserveGroup bool                 `json:"reserveGroup,omitempty"`
-	Props        []IndAudPropertyParm `json:"props,omitempty"`
-	ModeSelect   Opt[StreamMode]      `json:"modeSelect,omitzero"`
+	Mode           bool                 `json:"mode,omitempty"`
+	ReserveValue   bool                 `json:"reserveValue,omitempty"`
+	ReserveGroup   bool                 `json:"reserveGroup,omitempty"`
+	Props          []IndAudPropertyParm `json:"props,omitempty"`
+	ModeSelect     Opt[StreamMode]      `json:"modeSelect,omitzero"`
+	ModeSelectForm ValueForm            `json:"modeSelectForm,omitempty"` // FormSingle (=), FormGreater, FormSmaller or FormUnequal
 }
 
 // IndAudPropertyParm audits one property; with Value (v3) it selects by
@@ -92,6 +94,8 @@ type IndAudTerminationStateDescriptor struct {
 	EventBufferControl bool                 `json:"eventBufferControl,omitempty"`
 	ServiceState       bool                 `json:"serviceState,omitempty"`
 	ServiceStateSelect Opt[ServiceState]    `json:"serviceStateSelect,omitzero"` // v3
+	// ServiceStateSelectForm is FormSingle (=), FormGreater, FormSmaller or FormUnequal.
+	ServiceStateSelectForm ValueForm `json:"serviceStateSelectForm,omitempty"`
 }
 
 // IndAudEventsDescriptor audits one requested event.

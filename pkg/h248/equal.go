@@ -27,9 +27,13 @@ func Diff(a, b any) string {
 type differ struct{ diff string }
 
 // optional is implemented by every Opt[T].
-type optional interface{ equalAny(any) bool }
+type optional interface {
+	equalAny(any) bool
+	isSet() bool
+}
 
 func (o Opt[T]) equalAny(p any) bool { return o.equalOpt(p.(Opt[T])) }
+func (o Opt[T]) isSet() bool         { return o.Set }
 
 var (
 	addrType  = reflect.TypeOf(netip.Addr{})
