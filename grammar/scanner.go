@@ -290,9 +290,13 @@ func (s *Scanner) opensOctetString() bool {
 }
 
 // opensDigitMap reports whether the "{" being read starts a digit-map
-// value: "DigitMap = {" or "DigitMap = name {".
+// value: "DigitMap = {", "DigitMap = name {" or, as Erlang/OTP megaco
+// writes it, "DigitMap {".
 func (s *Scanner) opensDigitMap() bool {
 	p := s.prev
+	if p[0].Kind == Safe && DigitMapToken.Is(s.src[p[0].Pos:p[0].End]) {
+		return true
+	}
 	if p[0].Kind == Equal {
 		return p[1].Kind == Safe && DigitMapToken.Is(s.src[p[1].Pos:p[1].End])
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/megaco/megaco/codec"
 	"github.com/megaco/megaco/codec/text"
+	"github.com/megaco/megaco/grammar"
 	"github.com/megaco/megaco/pkg/h248"
 )
 
@@ -157,5 +158,45 @@ func TestInvalidCorpus(t *testing.T) {
 	sort.Strings(missing)
 	if len(missing) > 0 {
 		t.Errorf("errors.tsv lists files that do not exist: %v", missing)
+	}
+}
+
+// TestCorpusCoversEveryToken checks that the valid corpus uses every
+// keyword, the long form in a pretty file and the short form in a compact
+// file.
+func TestCorpusCoversEveryToken(t *testing.T) {
+	long, short := map[grammar.Keyword]bool{}, map[grammar.Keyword]bool{}
+	for _, f := range readCorpus(t, validDir) {
+		isCompact := strings.HasSuffix(f.name, "_compact.txt")
+		sc := grammar.NewScanner(f.data, 0)
+		for tok := sc.Next(); tok.Kind != grammar.EOF && tok.Kind != grammar.Error; tok = sc.Next() {
+			if tok.Kind != grammar.Safe {
+				continue
+			}
+			s := string(sc.Text(tok))
+			for strings.HasPrefix(s, "O-") || strings.HasPrefix(s, "W-") || strings.HasPrefix(s, "o-") || strings.HasPrefix(s, "w-") {
+				s = s[2:]
+			}
+			for _, part := range append(strings.Split(s, "/"), s) {
+				k := grammar.LookupKeyword([]byte(part))
+				if k == grammar.NoKeyword {
+					continue
+				}
+				if strings.EqualFold(part, k.Long()) && !isCompact {
+					long[k] = true
+				}
+				if strings.EqualFold(part, k.Short()) && isCompact {
+					short[k] = true
+				}
+			}
+		}
+	}
+	for _, k := range grammar.Keywords() {
+		if !long[k] {
+			t.Errorf("no pretty file uses %s in its long form %q", k, k.Long())
+		}
+		if !short[k] {
+			t.Errorf("no compact file uses %s in its short form %q", k, k.Short())
+		}
 	}
 }

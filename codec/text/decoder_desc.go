@@ -351,9 +351,13 @@ func (d *decoder) notifyBehaviour() *h248.NotifyBehaviour {
 	return nb
 }
 
-// eventDM reads DigitMap = name or DigitMap = { value }.
+// eventDM reads DigitMap = name or DigitMap = { value } (or, as Erlang
+// writes it, DigitMap { value }).
 func (d *decoder) eventDM() *h248.EventDM {
 	d.next()
+	if d.accept(grammar.LBrace) {
+		return &h248.EventDM{Value: d.digitMapBody()}
+	}
 	d.expect(grammar.Equal)
 	if d.accept(grammar.LBrace) {
 		return &h248.EventDM{Value: d.digitMapBody()}
@@ -373,10 +377,16 @@ func (d *decoder) digitMapBody() *h248.DigitMapValue {
 	return &v
 }
 
+// digitMapDescriptor reads DigitMap = name, DigitMap = [name] { value }
+// or, as Erlang writes it, DigitMap { value }.
 func (d *decoder) digitMapDescriptor() *h248.DigitMapDescriptor {
 	d.next()
-	d.expect(grammar.Equal)
 	dm := &h248.DigitMapDescriptor{}
+	if d.accept(grammar.LBrace) {
+		dm.Value = d.digitMapBody()
+		return dm
+	}
+	d.expect(grammar.Equal)
 	if !d.is(grammar.LBrace) {
 		dm.Name = d.name("digit map name")
 	}
@@ -609,22 +619,27 @@ func (d *decoder) packagesDescriptor() *h248.PackagesDescriptor {
 }
 
 // normalizeSDP turns the raw octets of a Local or Remote descriptor into
-// the model's SDP: "\}" unescaped, each line's indentation and the white
-// space around the whole removed, line ends kept.
+// the model's SDP: "\}" unescaped, every line end (CR, LF, CRLF) made LF,
+// each line's indentation and the white space around the whole removed.
 func normalizeSDP(raw []byte) string {
 	var b strings.Builder
 	b.Grow(len(raw))
 	lineStart := true
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
-		if lineStart && (c == ' ' || c == '\t') {
+		switch {
+		case c == '\r':
+			if i+1 < len(raw) && raw[i+1] == '\n' {
+				i++
+			}
+			c = '\n'
+		case lineStart && (c == ' ' || c == '\t'):
+			continue
+		case c == '\\' && i+1 < len(raw) && raw[i+1] == '}':
 			continue
 		}
-		lineStart = c == '\n' || c == '\r'
-		if c == '\\' && i+1 < len(raw) && raw[i+1] == '}' {
-			continue
-		}
+		lineStart = c == '\n'
 		b.WriteByte(c)
 	}
-	return strings.Trim(b.String(), " \t\r\n")
+	return strings.Trim(b.String(), " \t\n")
 }

@@ -45,7 +45,8 @@ func appendMessage(dst []byte, m *h248.Message, compact bool) (b []byte, err err
 func (e *encoder) str(s string) { e.b = append(e.b, s...) }
 
 func (e *encoder) kw(k grammar.Keyword) {
-	if e.compact {
+	// Erlang/OTP megaco reads only the short form of Iteration.
+	if e.compact || k == grammar.IterationToken {
 		e.str(k.Short())
 	} else {
 		e.str(k.Long())
@@ -388,9 +389,8 @@ func (e *encoder) message(m *h248.Message) {
 		}
 		e.transaction(t)
 	}
-	if !e.compact {
-		e.b = append(e.b, '\n')
-	}
+	// No line end after the last transaction: Erlang/OTP megaco rejects
+	// one after a SegmentReply.
 }
 
 func (e *encoder) transaction(t h248.Transaction) {

@@ -117,7 +117,7 @@ func (w *jsonWriter) value(v reflect.Value) error {
 		}
 		w.b = append(w.b, '}')
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 {
+		if t.Elem() == reflect.TypeOf(byte(0)) {
 			return w.raw(fmt.Sprintf("%X", v.Bytes()))
 		}
 		w.b = append(w.b, '[')

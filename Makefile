@@ -1,0 +1,33 @@
+# The two commands: `make run` and `make test`. The others are for
+# development: benchmarks, fuzzing and interop stay out of `make test`.
+GO       ?= go
+FUZZTIME ?= 60s
+# Erlang/OTP megaco and tshark tools (../shared/interop); `make interop` needs them.
+INTEROP  ?= $(abspath ../shared/interop)
+
+.PHONY: run test lint bench fuzz interop
+
+# Until the daemon exists: transcode the sample messages to compact form.
+run:
+	$(GO) run ./cmd/megaco transcode --to compact testdata/text/valid/*.txt
+
+test: lint
+	$(GO) test -race ./...
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./codec/...
+	$(GO) run ./cmd/megaco bench codec --dir testdata/text/valid --encoding pretty
+	$(GO) run ./cmd/megaco bench codec --dir testdata/text/valid --encoding compact
+	INTEROP=$(INTEROP) ./scripts/codec_compare.sh
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzTextDecode$$' -fuzztime $(FUZZTIME) ./codec/text
+	$(GO) test -run '^$$' -fuzz '^FuzzTextRoundTrip$$' -fuzztime $(FUZZTIME) ./codec/text
+	$(GO) test -run '^$$' -fuzz '^FuzzGrammarVsFast$$' -fuzztime $(FUZZTIME) ./codec/text
+
+interop:
+	INTEROP=$(INTEROP) $(GO) test -tags interop -count=1 -v ./interop/
