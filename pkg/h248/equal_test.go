@@ -59,7 +59,9 @@ func TestEqual(t *testing.T) {
 		{"notify completion is a set", edit(func(m *h248.Message) {
 			amm(m).Descriptors[1].(*h248.SignalsDescriptor).Signals[0].Signal.NotifyCompletion = []h248.NotifyCompletionReason{h248.OtherReason, h248.OnTimeOut}
 		}), true, ""},
-		{"nil and empty lists", edit(func(m *h248.Message) { m.Transactions[0].(*h248.TransactionRequest).Actions[0].Commands[0].Optional = false }), true, ""},
+		{"nil and empty lists", edit(func(m *h248.Message) {
+			m.Transactions[0].(*h248.TransactionRequest).Actions[0].Commands[0].Optional = false
+		}), true, ""},
 		{"quoted value case", edit(func(m *h248.Message) {
 			amm(m).Descriptors[3].(*h248.EventsDescriptor).Events[0].Params[0].Value = h248.Single(h248.Quoted("state"))
 		}), false, "Params[0].Value.Values[0]"},
