@@ -42,16 +42,38 @@ func Keywords() []Keyword {
 // maxKeywordLen bounds the keyword forms ("TransactionResponseAck" is the longest).
 const maxKeywordLen = 24
 
-var keywordByForm = func() map[string]Keyword {
-	m := make(map[string]Keyword, 2*numKeywords)
+// keywordForm is one spelling of a keyword, lower case.
+type keywordForm struct {
+	form string
+	k    Keyword
+}
+
+// keywordBuckets holds the forms by formHash; lookups compare the few
+// forms of one bucket instead of hashing the whole token.
+var keywordBuckets = func() (t [256][]keywordForm) {
 	for k := Keyword(1); k < numKeywords; k++ {
-		m[lower(keywords[k].Long)] = k
-		if s := keywords[k].Short; s != "" {
-			m[lower(s)] = k
+		for _, f := range []string{keywords[k].Long, keywords[k].Short} {
+			if f != "" {
+				f = lower(f)
+				h := formHash(f)
+				t[h] = append(t[h], keywordForm{f, k})
+			}
 		}
 	}
-	return m
+	return t
 }()
+
+// formHash mixes the length and the first and last bytes, lower-cased.
+func formHash[T []byte | string](b T) uint8 {
+	return uint8(len(b)*41 + int(lowerASCII(b[0]))*7 + int(lowerASCII(b[len(b)-1])))
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
 
 // LookupKeyword returns the keyword spelled b (long or short form, any
 // case), or NoKeyword.
@@ -59,14 +81,12 @@ func LookupKeyword(b []byte) Keyword {
 	if len(b) == 0 || len(b) > maxKeywordLen {
 		return NoKeyword
 	}
-	var buf [maxKeywordLen]byte
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	for _, f := range keywordBuckets[formHash(b)] {
+		if equalFold(b, f.form) {
+			return f.k
 		}
-		buf[i] = c
 	}
-	return keywordByForm[string(buf[:len(b)])]
+	return NoKeyword
 }
 
 // Is reports whether b spells k.
@@ -85,7 +105,7 @@ func lower(s string) string {
 }
 
 // equalFold compares ASCII case-insensitively without allocating.
-func equalFold(b []byte, s string) bool {
+func equalFold[T []byte | string](b T, s string) bool {
 	if len(b) != len(s) {
 		return false
 	}

@@ -45,16 +45,15 @@ func (e *TokenError) Error() string { return e.Msg }
 
 // ParseVersionToken parses "MEGACO/v" or "!/v" (Version = 1*2DIGIT). A
 // *TokenError locates a problem: the missing "/" or the version.
-func ParseVersionToken(b []byte) (int, error) {
-	s := string(b)
+func ParseVersionToken(s string) (int, error) {
 	i := strings.IndexByte(s, '/')
 	if i < 0 {
-		if MegacopToken.Is(b) {
+		if equalFold(s, MegacopToken.Long()) || s == MegacopToken.Short() {
 			return 0, &TokenError{len(s), `expected "/" and a version`}
 		}
 		return 0, &TokenError{0, `expected "MEGACO/" and a version`}
 	}
-	if p := s[:i]; !MegacopToken.Is([]byte(p)) {
+	if p := s[:i]; !equalFold(p, MegacopToken.Long()) && p != MegacopToken.Short() {
 		return 0, &TokenError{0, fmt.Sprintf("expected MEGACO or !, found %q", p)}
 	}
 	v, ok := ParseUint(s[i+1:], 2, 99)
@@ -143,12 +142,14 @@ func ParseIPAddress(s string) (netip.Addr, bool) {
 
 func parseIPv4(s string) ([4]byte, bool) {
 	var a [4]byte
-	parts := strings.Split(s, ".")
-	if len(parts) != 4 {
-		return a, false
-	}
-	for i, p := range parts {
-		v, ok := ParseUint(p, 3, 255)
+	for i := range a {
+		part := s
+		if j := strings.IndexByte(s, '.'); j >= 0 && i < 3 {
+			part, s = s[:j], s[j+1:]
+		} else if i < 3 {
+			return a, false
+		}
+		v, ok := ParseUint(part, 3, 255)
 		if !ok {
 			return a, false
 		}

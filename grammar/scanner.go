@@ -119,6 +119,60 @@ func (s *Scanner) Next() Token {
 	return t
 }
 
+// PeekKind returns the kind of the token Next would return, without
+// consuming it. It is cheap: it skips white space and comments and looks
+// at one byte.
+func (s *Scanner) PeekKind() TokenKind {
+	if s.err != nil {
+		return Error
+	}
+	if s.npending > 0 {
+		return s.pending[0].Kind
+	}
+	i := s.skipSpace(s.off)
+	if i >= len(s.src) {
+		return EOF
+	}
+	c := s.src[i]
+	if safeChar[c] {
+		return Safe
+	}
+	if k := punct[c]; k != 0 {
+		return k
+	}
+	if c == '"' {
+		return Quoted
+	}
+	return Error
+}
+
+// punct maps the one-byte tokens to their kinds.
+var punct = [256]TokenKind{'{': LBrace, '}': RBrace, '[': LBracket, ']': RBracket, ',': Comma,
+	'=': Equal, ':': Colon, '<': Less, '>': Greater, '#': Hash}
+
+// space marks white space and line ends.
+var space = [256]bool{' ': true, '\t': true, '\r': true, '\n': true}
+
+// skipSpace returns the offset of the first byte at or after i that is
+// neither white space, a line end nor in a comment.
+func (s *Scanner) skipSpace(i int) int {
+	src := s.src
+	for i < len(src) {
+		c := src[i]
+		if space[c] {
+			i++
+			continue
+		}
+		if c != ';' {
+			break
+		}
+		for i < len(src) && src[i] != '\r' && src[i] != '\n' {
+			i++
+		}
+	}
+	return i
+}
+
 // safeChar marks the bytes of SafeChar, plus 0x80-0xFF (v3 VALUE).
 var safeChar = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
@@ -152,21 +206,7 @@ func (s *Scanner) next() Token {
 		return t
 	}
 	src := s.src
-	i := s.off
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n':
-			i++
-			continue
-		case c == ';':
-			for i < len(src) && src[i] != '\r' && src[i] != '\n' {
-				i++
-			}
-			continue
-		}
-		break
-	}
+	i := s.skipSpace(s.off)
 	if i >= len(src) {
 		s.off = i
 		return Token{Kind: EOF, Pos: i, End: i}
@@ -180,11 +220,13 @@ func (s *Scanner) next() Token {
 		s.off = i
 		return Token{Kind: Safe, Pos: start, End: i}
 	}
-	var k TokenKind
-	switch c {
-	case '"':
-		return s.quoted(start)
-	case '{':
+	switch k := punct[c]; k {
+	case 0:
+		if c == '"' {
+			return s.quoted(start)
+		}
+		return s.fail(start, fmt.Sprintf("unexpected character %s", quoteByte(c)), false)
+	case LBrace:
 		s.depth++
 		if s.depth > s.maxDepth {
 			return s.fail(start, fmt.Sprintf("nesting deeper than %d", s.maxDepth), true)
@@ -197,32 +239,16 @@ func (s *Scanner) next() Token {
 			return s.raw(start, DigitMapBody, false)
 		}
 		return Token{Kind: LBrace, Pos: start, End: start + 1}
-	case '}':
+	case RBrace:
 		if s.depth > 0 {
 			s.depth--
 		}
-		k = RBrace
-	case '[':
-		k = LBracket
-	case ']':
-		k = RBracket
-	case ',':
-		k = Comma
-	case '=':
-		k = Equal
-	case ':':
-		k = Colon
-	case '<':
-		k = Less
-	case '>':
-		k = Greater
-	case '#':
-		k = Hash
+		s.off = start + 1
+		return Token{Kind: k, Pos: start, End: start + 1}
 	default:
-		return s.fail(start, fmt.Sprintf("unexpected character %s", quoteByte(c)), false)
+		s.off = start + 1
+		return Token{Kind: k, Pos: start, End: start + 1}
 	}
-	s.off = start + 1
-	return Token{Kind: k, Pos: start, End: start + 1}
 }
 
 func (s *Scanner) fail(off int, msg string, limit bool) Token {

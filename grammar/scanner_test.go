@@ -149,10 +149,10 @@ func TestLexicalRules(t *testing.T) {
 	if _, err := ParseTransactionIDSegment("10/65536"); err == nil || err.(*TokenError).Offset != 3 {
 		t.Errorf("segment out of range: %v", err)
 	}
-	if _, err := ParseVersionToken([]byte("MEGACO/100")); err == nil || err.(*TokenError).Offset != 7 {
+	if _, err := ParseVersionToken("MEGACO/100"); err == nil || err.(*TokenError).Offset != 7 {
 		t.Errorf("three-digit version: %v", err)
 	}
-	if v, err := ParseVersionToken([]byte("!/3")); err != nil || v != 3 {
+	if v, err := ParseVersionToken("!/3"); err != nil || v != 3 {
 		t.Errorf("!/3 = %d, %v", v, err)
 	}
 	if a, ok := ParseIPAddress("2001:db8::1.2.3.4"); !ok || !a.Is6() {

@@ -22,6 +22,32 @@ type decoder struct {
 	s   string
 	tok grammar.Token
 	ver int
+	// Slabs for the one-element lists that most messages are made of.
+	tids   slab[h248.TerminationID]
+	values slab[h248.Value]
+	props  slab[h248.PropertyParm]
+}
+
+// slab hands out one-element slices cut from a shared array, so that many
+// short lists cost one allocation. Each slice has capacity 1: appending to
+// it copies it out of the slab.
+type slab[T any] struct{ buf []T }
+
+func (s *slab[T]) one(v T) []T {
+	if len(s.buf) == cap(s.buf) {
+		s.buf = make([]T, 0, 8)
+	}
+	s.buf = append(s.buf, v)
+	n := len(s.buf)
+	return s.buf[n-1 : n : n]
+}
+
+// push appends v to list, taking a one-element list from s when list is nil.
+func push[T any](list []T, v T, s *slab[T]) []T {
+	if list == nil {
+		return s.one(v)
+	}
+	return append(list, v)
 }
 
 type bailout struct{ err *codec.DecodeError }
@@ -33,7 +59,8 @@ func decode(src []byte, limits codec.Limits) (m *h248.Message, err error) {
 		return nil, &codec.DecodeError{Line: 1, Column: 1, Code: h248.CodeBadRequest, Err: codec.ErrTooLarge,
 			Msg: fmt.Sprintf("message of %d bytes exceeds the limit of %d", len(src), limits.MaxMessageSize)}
 	}
-	d := &decoder{src: src, s: string(src)}
+	var d decoder
+	d.src, d.s = src, string(src)
 	d.sc.Reset(src, limits.MaxDepth)
 	defer func() {
 		if r := recover(); r != nil {
@@ -117,11 +144,8 @@ func (d *decoder) safe(what string) string {
 	return s
 }
 
-// peek returns the token after the current one.
-func (d *decoder) peek() grammar.Token {
-	sc := d.sc
-	return sc.Next()
-}
+// peek returns the kind of the token after the current one.
+func (d *decoder) peek() grammar.TokenKind { return d.sc.PeekKind() }
 
 // errAt builds a syntax error at a byte offset.
 func (d *decoder) errAt(off int, expected, msg string) *codec.DecodeError {
@@ -233,7 +257,7 @@ func (d *decoder) header(m *h248.Message) {
 	if t.Kind != grammar.Safe {
 		d.fail("MEGACO/version", "unexpected token")
 	}
-	v, err := grammar.ParseVersionToken(d.bytes())
+	v, err := grammar.ParseVersionToken(d.text())
 	if err != nil {
 		d.failIn(t, err)
 	}
@@ -380,7 +404,7 @@ func (d *decoder) terminationID() h248.TerminationID {
 // termIDList reads a TerminationID or, in v3, "[" id *("," id) "]".
 func (d *decoder) termIDList() []h248.TerminationID {
 	if !d.is(grammar.LBracket) {
-		return []h248.TerminationID{d.terminationID()}
+		return d.tids.one(d.terminationID())
 	}
 	d.need(3, d.tok, "a termination id list")
 	d.next()
@@ -397,7 +421,7 @@ func (d *decoder) termIDList() []h248.TerminationID {
 // terminationIDBraces reads "{" id *("," id) "}".
 func (d *decoder) terminationIDBraces() []h248.TerminationID {
 	d.expect(grammar.LBrace)
-	ids := []h248.TerminationID{d.terminationID()}
+	ids := d.tids.one(d.terminationID())
 	for d.accept(grammar.Comma) {
 		ids = append(ids, d.terminationID())
 	}
@@ -471,23 +495,23 @@ func (d *decoder) parmValue() h248.ParmValue {
 			d.expect(grammar.RBracket)
 			return h248.ParmValue{Form: h248.FormSublist, Values: vs}
 		}
-		return h248.ParmValue{Form: h248.FormSingle, Values: []h248.Value{d.value()}}
+		return h248.ParmValue{Form: h248.FormSingle, Values: d.values.one(d.value())}
 	case grammar.Greater:
 		d.next()
-		return h248.ParmValue{Form: h248.FormGreater, Values: []h248.Value{d.value()}}
+		return h248.ParmValue{Form: h248.FormGreater, Values: d.values.one(d.value())}
 	case grammar.Less:
 		d.next()
-		return h248.ParmValue{Form: h248.FormSmaller, Values: []h248.Value{d.value()}}
+		return h248.ParmValue{Form: h248.FormSmaller, Values: d.values.one(d.value())}
 	case grammar.Hash:
 		d.next()
-		return h248.ParmValue{Form: h248.FormUnequal, Values: []h248.Value{d.value()}}
+		return h248.ParmValue{Form: h248.FormUnequal, Values: d.values.one(d.value())}
 	}
 	d.fail(`"=", ">", "<" or "#"`, "unexpected token")
 	return h248.ParmValue{}
 }
 
 func (d *decoder) valueList() []h248.Value {
-	vs := []h248.Value{d.value()}
+	vs := d.values.one(d.value())
 	for d.accept(grammar.Comma) {
 		vs = append(vs, d.value())
 	}

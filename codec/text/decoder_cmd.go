@@ -144,7 +144,7 @@ func (d *decoder) commandReply() h248.CommandReply {
 		d.next()
 		d.expect(grammar.Equal)
 		c := &h248.AuditReply{Cap: k == grammar.AuditCapToken}
-		if d.isKw(grammar.CtxToken) && d.peek().Kind == grammar.LBrace {
+		if d.isKw(grammar.CtxToken) && d.peek() == grammar.LBrace {
 			// contextTerminationAudit: Context { ids } or Context { Error }
 			d.next()
 			d.next()
@@ -254,7 +254,7 @@ func (d *decoder) peekOpensBody(k grammar.Keyword) bool {
 	if k == grammar.NoKeyword {
 		return false
 	}
-	switch d.peek().Kind {
+	switch d.peek() {
 	case grammar.LBrace, grammar.Equal, grammar.LBracket:
 		return true
 	}

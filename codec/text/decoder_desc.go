@@ -99,7 +99,7 @@ func (d *decoder) localControlDescriptor() *h248.LocalControlDescriptor {
 		t := d.tok
 		switch {
 		case d.isPkgdName():
-			lc.Props = append(lc.Props, d.propertyParm())
+			lc.Props = push(lc.Props, d.propertyParm(), &d.props)
 		case d.isKw(grammar.ModeToken):
 			if lc.Mode.Set {
 				d.failAt(t, "Mode given twice")
@@ -153,7 +153,7 @@ func (d *decoder) terminationStateDescriptor() *h248.TerminationStateDescriptor 
 		t := d.tok
 		switch {
 		case d.isPkgdName():
-			ts.Props = append(ts.Props, d.propertyParm())
+			ts.Props = push(ts.Props, d.propertyParm(), &d.props)
 		case d.isKw(grammar.ServiceStatesToken):
 			if ts.ServiceState.Set {
 				d.failAt(t, "ServiceStates given twice")
@@ -212,9 +212,9 @@ func (d *decoder) modemDescriptor() *h248.ModemDescriptor {
 		md.Types = []string{d.modemType()}
 	}
 	if d.accept(grammar.LBrace) {
-		md.Props = append(md.Props, d.propertyParm())
+		md.Props = push(md.Props, d.propertyParm(), &d.props)
 		for d.accept(grammar.Comma) {
-			md.Props = append(md.Props, d.propertyParm())
+			md.Props = push(md.Props, d.propertyParm(), &d.props)
 		}
 		d.expect(grammar.RBrace)
 	}
@@ -300,7 +300,7 @@ func (d *decoder) requestedEvent(first bool) h248.RequestedEvent {
 			d.next()
 			a.ResetEventsDescriptor = true
 		default:
-			ev.Params = append(ev.Params, d.otherParm("event parameter name"))
+			ev.Params = push(ev.Params, d.otherParm("event parameter name"), &d.props)
 		}
 		if !d.accept(grammar.Comma) {
 			break
@@ -492,7 +492,7 @@ func (d *decoder) signalRequest() h248.Signal {
 			d.expect(grammar.Equal)
 			s.IntersigDelay = h248.Some(d.uint16("Intersignal"))
 		default:
-			s.Params = append(s.Params, d.otherParm("signal parameter name"))
+			s.Params = push(s.Params, d.otherParm("signal parameter name"), &d.props)
 		}
 		if !d.accept(grammar.Comma) {
 			break
@@ -536,7 +536,7 @@ func (d *decoder) eventParams() (h248.Opt[uint16], []h248.EventParameter) {
 			}
 			stream = h248.Some(d.eventStream())
 		} else {
-			ps = append(ps, d.otherParm("event parameter name"))
+			ps = push(ps, d.otherParm("event parameter name"), &d.props)
 		}
 		if !d.accept(grammar.Comma) {
 			return stream, ps
@@ -582,7 +582,7 @@ func (d *decoder) statisticsDescriptor() *h248.StatisticsDescriptor {
 				p.Values = d.valueList()
 				d.expect(grammar.RBracket)
 			} else {
-				p.Values = []h248.Value{d.value()}
+				p.Values = d.values.one(d.value())
 			}
 		} else if d.accept(grammar.LBracket) {
 			d.need(3, t, "a list of statistic values")

@@ -223,7 +223,7 @@ func (d *decoder) topology() []h248.TopologyRequest {
 			d.need(3, t, "this topology direction")
 		}
 		more := d.accept(grammar.Comma)
-		if more && d.isKw(grammar.StreamToken) && d.peek().Kind == grammar.Equal {
+		if more && d.isKw(grammar.StreamToken) && d.peek() == grammar.Equal {
 			st := d.tok
 			d.need(2, st, "a topology stream")
 			tr.Stream = h248.Some(d.eventStream())
@@ -249,7 +249,7 @@ func (d *decoder) contextAudit() *h248.ContextAttrAuditRequest {
 	d.next()
 	d.expect(grammar.LBrace)
 	ca := &h248.ContextAttrAuditRequest{}
-	if d.ver >= 3 && d.isKw(grammar.ContextAttrToken) && d.peek().Kind == grammar.LBrace && !d.contextAttrSelectorAhead() {
+	if d.ver >= 3 && d.isKw(grammar.ContextAttrToken) && d.peek() == grammar.LBrace && !d.contextAttrSelectorAhead() {
 		// indAudcontextAttrDescriptor: ContextAttr { contextAuditProperties }
 		d.next()
 		d.next()
@@ -287,7 +287,7 @@ func (d *decoder) contextAuditItems(ca *h248.ContextAttrAuditRequest) {
 	for {
 		t := d.tok
 		k := d.kw()
-		isSelect := d.peek().Kind == grammar.Equal
+		isSelect := d.peek() == grammar.Equal
 		switch {
 		case k == grammar.TopologyToken && !isSelect:
 			ca.Topology = true
