@@ -18,6 +18,8 @@ var allowedImports = map[string][]string{
 	"grammar":    {},
 	"codec":      {},
 	"codec/text": {"codec", "grammar"},
+	"transport":  {},
+	"pkg/engine": {"codec"},
 	"cmd/megaco": {"*"},
 }
 

@@ -17,6 +17,7 @@ type encoder struct {
 	b       []byte
 	compact bool
 	depth   int
+	ver     int
 }
 
 type encodeError struct{ err error }
@@ -26,7 +27,7 @@ func (e *encoder) failf(format string, args ...any) {
 }
 
 func appendMessage(dst []byte, m *h248.Message, compact bool) (b []byte, err error) {
-	e := encoder{b: dst, compact: compact}
+	e := encoder{b: dst, compact: compact, ver: m.Version}
 	defer func() {
 		if r := recover(); r != nil {
 			ee, ok := r.(encodeError)
@@ -498,6 +499,9 @@ func (e *encoder) actionReply(a *h248.ActionReply) {
 	e.eq()
 	e.contextID(a.ContextID)
 	if a.Error == nil && (a.Context == nil || a.Context.IsZero()) && len(a.Commands) == 0 {
+		if e.ver < 3 {
+			e.failf("an action reply without commands needs version 3")
+		}
 		return // v3: a context reply without braces
 	}
 	e.open()
