@@ -20,6 +20,7 @@ var allowedImports = map[string][]string{
 	"codec/text": {"codec", "grammar"},
 	"transport":  {},
 	"pkg/engine": {"codec"},
+	"pkg/megaco": {"codec", "codec/text", "pkg/engine", "transport"},
 	"cmd/megaco": {"*"},
 }
 

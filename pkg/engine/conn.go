@@ -311,6 +311,12 @@ func (r *Responder) ReplyError(ed h248.ErrorDescriptor) error {
 	return r.conn.do(func(s *state) { s.reply(r.id, nil, &ed, false, nil) })
 }
 
+// Drop leaves the request unanswered: resends of it are ignored until
+// reply_timer passes.
+func (r *Responder) Drop() error {
+	return r.conn.do(func(s *state) { s.drop(r.id) })
+}
+
 // Pending tells the peer now that the request takes long
 // (TransactionPending); the pending timer keeps repeating it until the
 // answer.

@@ -35,7 +35,7 @@ func (s *state) receiveRequest(tr *h248.TransactionRequest, version int) {
 		s.upcall(TransRequest{Request: tr, Version: version, Responder: &Responder{id: tr.ID}})
 	case !r.replied:
 		s.sendPending(tr.ID, r)
-	default:
+	case r.segSent > 0:
 		s.sendReply(r.reply[:r.segSent])
 	}
 }
@@ -53,6 +53,13 @@ func (s *state) reply(id uint32, actions []h248.ActionReply, ed *h248.ErrorDescr
 	r.wantAck, r.ackData = wantAck, ackData
 }
 
+// drop ends request id without an answer.
+func (s *state) drop(id uint32) {
+	if r, ok := s.in[id]; ok && !r.replied {
+		s.answered(id, r, nil)
+	}
+}
+
 // answered records and sends the reply of request id, and starts its
 // reply timer.
 func (s *state) answered(id uint32, r *inRequest, reply []h248.Transaction) {
@@ -61,7 +68,9 @@ func (s *state) answered(id uint32, r *inRequest, reply []h248.Transaction) {
 	r.segSent = s.window(len(reply))
 	r.gen = s.newGen()
 	s.arm(timerReply, id, r.gen, s.cfg.ReplyTimer)
-	s.sendReply(reply[:r.segSent])
+	if r.segSent > 0 {
+		s.sendReply(reply[:r.segSent])
+	}
 }
 
 // replyTimeout forgets an answered request; an ack still awaited is

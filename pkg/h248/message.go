@@ -1,6 +1,9 @@
 package h248
 
-import "net/netip"
+import (
+	"net/netip"
+	"strconv"
+)
 
 // Message is a Megaco message: an optional authentication header, the
 // protocol version, the sender's MID and either a message-level error or a
@@ -115,4 +118,28 @@ func enumName(names []string, i int) string {
 		return names[i]
 	}
 	return "unknown"
+}
+
+// String returns the MID in its text form: "[10.0.0.1]:2944", "<mg.example.net>",
+// "mg1", "MTP{0A1B}" or, for a bare port, "2944". The zero MID is "-".
+func (m MID) String() string {
+	var s string
+	switch m.Kind {
+	case MIDIP4, MIDIP6:
+		s = "[" + m.Addr.String() + "]"
+	case MIDDomain:
+		s = "<" + m.Name + ">"
+	case MIDDevice:
+		return m.Name
+	case MIDMTP:
+		return "MTP{" + m.Name + "}"
+	case MIDPort:
+		return strconv.Itoa(int(m.Port.Value))
+	default:
+		return "-"
+	}
+	if m.Port.Set {
+		s += ":" + strconv.Itoa(int(m.Port.Value))
+	}
+	return s
 }

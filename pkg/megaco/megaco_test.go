@@ -1,0 +1,367 @@
+package megaco_test
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/megaco/megaco/codec"
+	"github.com/megaco/megaco/codec/text"
+	"github.com/megaco/megaco/pkg/engine"
+	"github.com/megaco/megaco/pkg/h248"
+	"github.com/megaco/megaco/pkg/megaco"
+	"github.com/megaco/megaco/transport"
+)
+
+// hub is an in-memory datagram network: endpoints by address.
+type hub struct {
+	mu  sync.Mutex
+	eps map[string]*endpoint
+	wg  sync.WaitGroup
+	// drop decides to lose a datagram.
+	drop func(from, to string, b []byte) bool
+}
+
+type addr string
+
+func (a addr) String() string { return string(a) }
+
+type endpoint struct {
+	h    *hub
+	addr addr
+	hd   transport.Handler
+}
+
+func (h *hub) listen(a string, hd transport.Handler) *endpoint {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.eps == nil {
+		h.eps = map[string]*endpoint{}
+	}
+	ep := &endpoint{h: h, addr: addr(a), hd: hd}
+	h.eps[a] = ep
+	return ep
+}
+
+func (e *endpoint) Send(to transport.SendHandle, b []byte) error {
+	e.h.mu.Lock()
+	dst, ok := e.h.eps[to.String()]
+	drop := e.h.drop != nil && e.h.drop(string(e.addr), to.String(), b)
+	e.h.mu.Unlock()
+	if !ok {
+		return errors.New("no route")
+	}
+	if drop {
+		return nil
+	}
+	data := slices.Clone(b)
+	e.h.wg.Add(1)
+	go func() {
+		defer e.h.wg.Done()
+		time.Sleep(time.Millisecond)
+		dst.hd.HandlePacket(transport.Packet{Data: data, From: e.addr, Local: dst})
+	}()
+	return nil
+}
+
+func (e *endpoint) LocalAddr() string { return string(e.addr) }
+func (e *endpoint) Close() error      { return nil }
+
+func mid(s string) h248.MID {
+	ap := netip.MustParseAddrPort(s)
+	return h248.MID{Kind: h248.MIDIP4, Addr: ap.Addr(), Port: h248.Some(ap.Port())}
+}
+
+var (
+	mgcMID = mid("10.0.0.1:2944")
+	mgMID  = mid("10.0.0.2:2944")
+)
+
+// mgcHandler answers ServiceChange and Notify, recording what it saw.
+type mgcHandler struct {
+	megaco.BaseHandler
+	mu       sync.Mutex
+	events   []string
+	answer   func(req *megaco.Request) megaco.Answer
+	longDone chan struct{}
+}
+
+func (h *mgcHandler) record(s string) {
+	h.mu.Lock()
+	h.events = append(h.events, s)
+	h.mu.Unlock()
+}
+
+func (h *mgcHandler) HandleConnect(c *megaco.Conn, v int) error {
+	h.record("connect " + c.RemoteMID().String())
+	return nil
+}
+
+func (h *mgcHandler) HandleDisconnect(c *megaco.Conn, v int, reason error) {
+	h.record("disconnect " + reason.Error())
+}
+
+func (h *mgcHandler) HandleSyntaxError(p megaco.Peer, v int, ed h248.ErrorDescriptor) bool {
+	h.record("syntax error " + ed.Code.String())
+	return true
+}
+
+func (h *mgcHandler) HandleTransRequest(c *megaco.Conn, v int, req *megaco.Request) megaco.Answer {
+	if h.answer != nil {
+		return h.answer(req)
+	}
+	return megaco.Reply(replyTo(req.TransactionRequest)...)
+}
+
+func (h *mgcHandler) HandleTransLongRequest(c *megaco.Conn, v int, req *megaco.Request, data any) megaco.Answer {
+	h.record("long " + data.(string))
+	return megaco.Reply(replyTo(req.TransactionRequest)...)
+}
+
+func (h *mgcHandler) HandleTransAck(c *megaco.Conn, v int, id uint32, err error, data any) {
+	h.record("ack " + data.(string))
+}
+
+// replyTo answers every command of a request with an empty reply.
+func replyTo(tr *h248.TransactionRequest) []h248.ActionReply {
+	out := make([]h248.ActionReply, len(tr.Actions))
+	for i, a := range tr.Actions {
+		out[i].ContextID = a.ContextID
+		for _, c := range a.Commands {
+			switch cmd := c.Command.(type) {
+			case *h248.ServiceChangeRequest:
+				out[i].Commands = append(out[i].Commands, &h248.ServiceChangeReply{TerminationIDs: cmd.TerminationIDs,
+					Result: h248.ServiceChangeResParm{MgcID: nil}})
+			default:
+				out[i].Commands = append(out[i].Commands, &h248.NotifyReply{TerminationIDs: cmd.Terminations()})
+			}
+		}
+	}
+	return out
+}
+
+func serviceChange(version int) []h248.ActionRequest {
+	p := h248.ServiceChangeParm{Method: h248.MethodRestart, Reason: h248.Quoted("901 Cold Boot")}
+	if version > 0 {
+		p.Version = h248.Some(uint8(version))
+	}
+	return []h248.ActionRequest{{ContextID: h248.ContextNull, Commands: []h248.CommandRequest{{
+		Command: &h248.ServiceChangeRequest{TerminationIDs: []h248.TerminationID{h248.Root}, Parms: p}}}}}
+}
+
+func notify() []h248.ActionRequest {
+	return []h248.ActionRequest{{ContextID: h248.ContextNull, Commands: []h248.CommandRequest{{Command: &h248.NotifyRequest{
+		TerminationIDs: []h248.TerminationID{"aaln/1"},
+		ObservedEvents: h248.ObservedEventsDescriptor{RequestID: 1, Events: []h248.ObservedEvent{{Name: "al/of"}}}}}}}}
+}
+
+type setup struct {
+	h        *hub
+	st       *megaco.Stack
+	mgc, mg  *megaco.User
+	mgcH     *mgcHandler
+	mgcEP    *endpoint
+	mgEP     *endpoint
+	mgToMGC  *megaco.Conn
+	mgcUserV int
+}
+
+func newSetup(t *testing.T, mgcVersion int, edit func(*megaco.UserConfig)) *setup {
+	s := &setup{h: &hub{}, st: megaco.NewStack(), mgcH: &mgcHandler{}}
+	mgcCfg := megaco.UserConfig{Config: engine.DefaultConfig(), Encoding: codec.Compact, Handler: s.mgcH}
+	mgcCfg.ProtocolVersion = mgcVersion
+	if edit != nil {
+		edit(&mgcCfg)
+	}
+	var err error
+	if s.mgc, err = s.st.StartUser(mgcMID, mgcCfg); err != nil {
+		t.Fatal(err)
+	}
+	if s.mg, err = s.st.StartUser(mgMID, megaco.UserConfig{Config: engine.DefaultConfig(), Encoding: codec.Compact}); err != nil {
+		t.Fatal(err)
+	}
+	s.mgcEP = s.h.listen("10.0.0.1:2944", s.mgc)
+	s.mgEP = s.h.listen("10.0.0.2:2944", s.mg)
+	if s.mgToMGC, err = s.mg.Connect(h248.MID{}, s.mgEP, addr("10.0.0.1:2944")); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		s.st.Close()
+		s.h.wg.Wait()
+	})
+	return s
+}
+
+func TestConnectAndCall(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, nil)
+		if _, err := s.mgToMGC.Call(context.Background(), serviceChange(0)); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.mgToMGC.RemoteMID(); got != mgcMID {
+			t.Errorf("the MG did not learn the MGC's MID: %v", got)
+		}
+		conns := s.mgc.Conns()
+		if len(conns) != 1 || conns[0].RemoteMID() != mgMID {
+			t.Fatalf("MGC connections %v", conns)
+		}
+		// The MG's BaseHandler answers 501.
+		_, err := conns[0].Call(context.Background(), notify())
+		var re *engine.ReplyError
+		if !errors.As(err, &re) || re.Descriptor.Code != h248.CodeNotImplemented {
+			t.Fatalf("MGC → MG call: %v, want 501", err)
+		}
+		if got := s.mgcH.events; len(got) != 1 || got[0] != "connect [10.0.0.2]:2944" {
+			t.Errorf("events %q", got)
+		}
+	})
+}
+
+func TestVersionNegotiation(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 2, nil)
+		// The MG speaks v1 and offers v3: the MGC answers 2.
+		replies, err := s.mgToMGC.Call(context.Background(), serviceChange(3))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep := replies[0].Commands[0].(*h248.ServiceChangeReply)
+		if v, ok := rep.Result.Version.Get(); !ok || v != 2 {
+			t.Fatalf("negotiated version %v", rep.Result.Version)
+		}
+		info, _ := s.mgc.Conns()[0].Info()
+		if info.Config.ProtocolVersion != 2 {
+			t.Errorf("the MGC connection speaks %d", info.Config.ProtocolVersion)
+		}
+	})
+}
+
+func TestVersionNotSupported(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, nil)
+		if _, err := s.mgToMGC.Call(context.Background(), serviceChange(0)); err != nil {
+			t.Fatal(err)
+		}
+		// Now the MG speaks v2 to an MGC connection at v1 (strict): 406.
+		if err := s.mgToMGC.UpdateConnInfo(func(c *engine.Config) { c.ProtocolVersion = 2 }); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.mgToMGC.Call(context.Background(), notify())
+		var re *engine.ReplyError
+		if !errors.As(err, &re) || re.Descriptor.Code != h248.CodeVersionNotSupported {
+			t.Fatalf("got %v, want a 406 reply", err)
+		}
+		if si := s.st.SystemInfo(); si.VersionErrs != 1 {
+			t.Errorf("version errors %d", si.VersionErrs)
+		}
+	})
+}
+
+func TestSyntaxErrorAnswered(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, nil)
+		var got []byte
+		var mu sync.Mutex
+		raw := s.h.listen("10.0.0.9:2944", handlerFunc(func(p transport.Packet) {
+			mu.Lock()
+			got = slices.Clone(p.Data)
+			mu.Unlock()
+		}))
+		if err := raw.Send(addr("10.0.0.1:2944"), []byte("MEGACO/1 [10.0.0.9]:2944\nTransaction = 1 { Context = - { \"quote\" } }")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		mu.Lock()
+		defer mu.Unlock()
+		m, err := text.New(codec.Compact).Decode(got)
+		if err != nil || m.Error == nil || m.Error.Code != 400 || !strings.HasPrefix(m.Error.Text, "2:33: ") {
+			t.Fatalf("reply %q (%v)", got, err)
+		}
+		if si := s.st.SystemInfo(); si.DecodeErrors != 1 {
+			t.Errorf("decode errors %d", si.DecodeErrors)
+		}
+		if ev := s.mgcH.events; len(ev) != 1 || ev[0] != "syntax error Syntax error in message" {
+			t.Errorf("events %q", ev)
+		}
+	})
+}
+
+type handlerFunc func(p transport.Packet)
+
+func (f handlerFunc) HandlePacket(p transport.Packet)           { f(p) }
+func (f handlerFunc) HandleClosed(transport.SendHandle, error) {}
+
+func TestAllowList(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, func(c *megaco.UserConfig) {
+			c.AllowAddrs = []netip.Prefix{netip.MustParsePrefix("10.1.0.0/16")}
+			c.RequestTimer = engine.Fixed(time.Second)
+		})
+		_ = s.mgToMGC.UpdateConnInfo(func(c *engine.Config) { c.RequestTimer = engine.Fixed(time.Second) })
+		if _, err := s.mgToMGC.Call(context.Background(), serviceChange(0)); !errors.Is(err, engine.ErrTimeout) {
+			t.Fatalf("got %v, want a timeout: the MGC refuses the MG", err)
+		}
+		if si := s.st.SystemInfo(); si.Refused != 1 || len(s.mgc.Conns()) != 0 {
+			t.Errorf("refused %d, connections %d", si.Refused, len(s.mgc.Conns()))
+		}
+	})
+}
+
+func TestLongRequestAndAck(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var s *setup
+		s = newSetup(t, 1, nil)
+		s.mgcH.answer = func(req *megaco.Request) megaco.Answer {
+			if _, ok := req.Actions[0].Commands[0].Command.(*h248.NotifyRequest); ok {
+				return megaco.Long("notify")
+			}
+			return megaco.Reply(replyTo(req.TransactionRequest)...).WithAck("sc")
+		}
+		if _, err := s.mgToMGC.Call(context.Background(), serviceChange(0)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.mgToMGC.Call(context.Background(), notify()); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		want := []string{"ack sc", "connect [10.0.0.2]:2944", "long notify"}
+		s.mgcH.mu.Lock()
+		defer s.mgcH.mu.Unlock()
+		slices.Sort(s.mgcH.events)
+		if strings.Join(s.mgcH.events, "|") != strings.Join(want, "|") {
+			t.Errorf("events %q, want %q", s.mgcH.events, want)
+		}
+	})
+}
+
+func TestDisconnectAndReconnect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, nil)
+		if _, err := s.mgToMGC.Call(context.Background(), serviceChange(0)); err != nil {
+			t.Fatal(err)
+		}
+		c := s.mgc.Conns()[0]
+		if err := s.st.Disconnect(c, errors.New("operator")); err != nil {
+			t.Fatal(err)
+		}
+		if info, _ := c.Info(); !info.Disconnected {
+			t.Error("not marked disconnected")
+		}
+		if _, err := s.mgToMGC.Call(context.Background(), notify()); err != nil {
+			t.Fatal(err)
+		}
+		if len(s.mgc.Conns()) != 1 || s.mgc.Conns()[0] != c {
+			t.Errorf("the connection was not taken up again")
+		}
+		want := "connect [10.0.0.2]:2944|disconnect operator|connect [10.0.0.2]:2944"
+		if got := strings.Join(s.mgcH.events, "|"); got != want {
+			t.Errorf("events %q, want %q", got, want)
+		}
+	})
+}
