@@ -367,4 +367,3 @@ func (q *queue) close() {
 	q.mu.Unlock()
 	q.cond.Broadcast()
 }
-

@@ -359,7 +359,12 @@ func TestTransactionSender(t *testing.T) {
 
 func TestSegmentation(t *testing.T) {
 	seg := func(window int) func(*Config) {
-		return func(c *Config) { c.ProtocolVersion = 3; c.SegmentSend = window; c.MaxPDUSize = 30; c.SegmentReplyInd = true }
+		return func(c *Config) {
+			c.ProtocolVersion = 3
+			c.SegmentSend = window
+			c.MaxPDUSize = 30
+			c.SegmentReplyInd = true
+		}
 	}
 	actions := []h248.ActionReply{{ContextID: 1}, {ContextID: 2}, {ContextID: 3}}
 	h := newHarness(t, seg(2))
@@ -369,7 +374,7 @@ func TestSegmentation(t *testing.T) {
 	h.receive("SM=5/1").want("segment reply 5/1", "send P=5/3/&{C=3}")
 	h.receive("SM=5/2").want("segment reply 5/2")
 	// A resend of the request gets every segment sent.
-	h.receive("T=5{" + notifyA + "}").want("send P=5/1{C=1}", "send P=5/2{C=2}", "send P=5/3/&{C=3}")
+	h.receive("T=5{"+notifyA+"}").want("send P=5/1{C=1}", "send P=5/2{C=2}", "send P=5/3/&{C=3}")
 
 	// The receiving side: a call gathers, acknowledging each segment.
 	h = newHarness(t, seg(SegmentSendNone))
@@ -385,7 +390,7 @@ func TestSegmentation(t *testing.T) {
 	h.effects()
 	h.receive("P=1/1{C=1}").want("send SM=1/1", "reply 1 seg=1 last=false actions=1 data=d")
 	h.at(time.Second).receive("P=1/3/END{C=3}").want("send SM=1/3/&", "reply 1 seg=3 last=false actions=1 data=d")
-	h.at(11 * time.Second).want(`send ER=459{"segments not received: 2"}`,
+	h.at(11*time.Second).want(`send ER=459{"segments not received: 2"}`,
 		"reply 1 err="+ErrSegmentsNotReceived.Error()+": 2 data=d")
 }
 

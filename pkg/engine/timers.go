@@ -9,11 +9,11 @@ import (
 type timerKind uint8
 
 const (
-	timerRequest    timerKind = iota // an outgoing request's (long) request timer
-	timerPending                     // an incoming request's pending timer
-	timerReply                       // an answered request's reply timer
-	timerSegments                    // missing segments of a reply being received
-	timerTransSender                 // the transaction sender's trans_timer
+	timerRequest     timerKind = iota // an outgoing request's (long) request timer
+	timerPending                      // an incoming request's pending timer
+	timerReply                        // an answered request's reply timer
+	timerSegments                     // missing segments of a reply being received
+	timerTransSender                  // the transaction sender's trans_timer
 )
 
 // deadline is one armed timer. gen must match the owner's current

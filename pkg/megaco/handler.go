@@ -57,11 +57,11 @@ func (BaseHandler) HandleTransRequest(_ *Conn, _ int, req *Request) Answer {
 func (BaseHandler) HandleTransLongRequest(_ *Conn, _ int, _ *Request, _ any) Answer {
 	return ReplyError(h248.ErrorDescriptor{Code: h248.CodeNotImplemented, Text: "not implemented"})
 }
-func (BaseHandler) HandleTransReply(*Conn, int, engine.Result, any)          {}
-func (BaseHandler) HandleTransAck(*Conn, int, uint32, error, any)            {}
-func (BaseHandler) HandleUnexpectedTrans(*Conn, int, h248.Transaction)       {}
-func (BaseHandler) HandleTransRequestAbort(*Conn, int, uint32)               {}
-func (BaseHandler) HandleSegmentReply(*Conn, int, uint32, uint16, bool)      {}
+func (BaseHandler) HandleTransReply(*Conn, int, engine.Result, any)     {}
+func (BaseHandler) HandleTransAck(*Conn, int, uint32, error, any)       {}
+func (BaseHandler) HandleUnexpectedTrans(*Conn, int, h248.Transaction)  {}
+func (BaseHandler) HandleTransRequestAbort(*Conn, int, uint32)          {}
+func (BaseHandler) HandleSegmentReply(*Conn, int, uint32, uint16, bool) {}
 
 // Request is a transaction request from the peer, being answered.
 type Request struct {

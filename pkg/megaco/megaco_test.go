@@ -294,7 +294,7 @@ func TestSyntaxErrorAnswered(t *testing.T) {
 
 type handlerFunc func(p transport.Packet)
 
-func (f handlerFunc) HandlePacket(p transport.Packet)           { f(p) }
+func (f handlerFunc) HandlePacket(p transport.Packet)          { f(p) }
 func (f handlerFunc) HandleClosed(transport.SendHandle, error) {}
 
 func TestAllowList(t *testing.T) {

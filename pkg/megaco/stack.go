@@ -222,4 +222,3 @@ func (s *Stack) ReceiveMessage(local h248.MID, tr transport.Transport, from tran
 	u.HandlePacket(transport.Packet{Data: data, From: from, Local: tr})
 	return nil
 }
-
