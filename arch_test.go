@@ -21,6 +21,7 @@ var allowedImports = map[string][]string{
 	"transport":  {},
 	"pkg/engine": {"codec"},
 	"pkg/megaco": {"codec", "codec/text", "pkg/engine", "transport"},
+	"pkg/mgsim":  {"pkg/megaco"},
 	"cmd/megaco": {"*"},
 }
 
