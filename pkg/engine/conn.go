@@ -299,16 +299,31 @@ type Responder struct {
 // ID is the request's transaction id.
 func (r *Responder) ID() uint32 { return r.id }
 
-// Reply answers with the action replies. With wantAck the reply asks the
-// peer for an ack (ImmAckRequired), reported by a TransAck upcall carrying
-// ackData.
-func (r *Responder) Reply(actions []h248.ActionReply, wantAck bool, ackData any) error {
-	return r.conn.do(func(s *state) { s.reply(r.id, actions, nil, wantAck, ackData) })
+// AckMode says whether a reply wants the peer's ack.
+type AckMode uint8
+
+const (
+	// NoAck: the reply needs no ack (Erlang's discard_ack).
+	NoAck AckMode = iota
+	// ImmAck: the reply asks for an ack at once (ImmAckRequired,
+	// Erlang's handle_ack).
+	ImmAck
+	// SloppyAck: the reply is acknowledged whenever the peer sends acks
+	// (its auto_ack and trans_ack), and the ack is still reported
+	// (Erlang's handle_sloppy_ack).
+	SloppyAck
+)
+
+// Reply answers with the action replies. With an ack mode other than
+// NoAck, the peer's ack (or its absence after reply_timer) is reported by
+// a TransAck upcall carrying ackData.
+func (r *Responder) Reply(actions []h248.ActionReply, ack AckMode, ackData any) error {
+	return r.conn.do(func(s *state) { s.reply(r.id, actions, nil, ack, ackData) })
 }
 
 // ReplyError answers with an error for the whole transaction.
 func (r *Responder) ReplyError(ed h248.ErrorDescriptor) error {
-	return r.conn.do(func(s *state) { s.reply(r.id, nil, &ed, false, nil) })
+	return r.conn.do(func(s *state) { s.reply(r.id, nil, &ed, NoAck, nil) })
 }
 
 // Drop leaves the request unanswered: resends of it are ignored until

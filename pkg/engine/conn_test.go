@@ -98,7 +98,7 @@ func (a *answerer) Upcall(c *Conn, u Upcall) {
 	a.runs[tr.Request.ID]++
 	a.mu.Unlock()
 	time.Sleep(a.delay)
-	_ = tr.Responder.Reply(notifyReplies(tr.Request), false, nil)
+	_ = tr.Responder.Reply(notifyReplies(tr.Request), NoAck, nil)
 }
 
 // notifyReplies answers each Notify of a request.

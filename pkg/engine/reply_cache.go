@@ -41,16 +41,17 @@ func (s *state) receiveRequest(tr *h248.TransactionRequest, version int) {
 }
 
 // reply answers request id: with the action replies, or with an error
-// descriptor for the whole transaction. wantAck asks the peer for an ack
-// (ImmAckRequired), reported with TransAck and ackData.
-func (s *state) reply(id uint32, actions []h248.ActionReply, ed *h248.ErrorDescriptor, wantAck bool, ackData any) {
+// descriptor for the whole transaction. An ack mode other than NoAck
+// waits for the peer's ack, reported with TransAck and ackData; ImmAck
+// also asks for it (ImmAckRequired).
+func (s *state) reply(id uint32, actions []h248.ActionReply, ed *h248.ErrorDescriptor, ack AckMode, ackData any) {
 	r, ok := s.in[id]
 	if !ok || r.replied {
 		return // already answered, aborted or forgotten
 	}
-	rep := &h248.TransactionReply{ID: id, ImmAckRequired: wantAck, Actions: actions, Error: ed}
+	rep := &h248.TransactionReply{ID: id, ImmAckRequired: ack == ImmAck, Actions: actions, Error: ed}
 	s.answered(id, r, s.segment(rep))
-	r.wantAck, r.ackData = wantAck, ackData
+	r.wantAck, r.ackData = ack != NoAck, ackData
 }
 
 // drop ends request id without an answer.

@@ -241,9 +241,9 @@ func TestAnsweringRequests(t *testing.T) {
 	h := newHarness(t, nil)
 	h.receive("T=5{" + notifyA + "}").want("request 5")
 	h.at(time.Second).receive("T=5{" + notifyA + "}").want("send PN=5{}") // a resend while processing
-	h.s.reply(5, notifyReply, nil, false, nil)
+	h.s.reply(5, notifyReply, nil, NoAck, nil)
 	h.want("send P=5{C=-{N=a}}")
-	h.s.reply(5, nil, &h248.ErrorDescriptor{Code: 500}, false, nil) // a second answer is ignored
+	h.s.reply(5, nil, &h248.ErrorDescriptor{Code: 500}, NoAck, nil) // a second answer is ignored
 	h.want()
 	h.at(20 * time.Second).receive("T=5{" + notifyA + "}").want("send P=5{C=-{N=a}}")
 	// reply_timer (30 s from the reply) forgets the transaction.
@@ -258,7 +258,7 @@ func TestPendingTimer(t *testing.T) {
 	h.at(2 * time.Second).want("send PN=5{}")
 	h.at(4 * time.Second).want("send PN=5{}")
 	h.at(6*time.Second).want("abort 5", `send P=5{ER=506{"number of transaction pendings exceeded"}}`)
-	h.s.reply(5, notifyReply, nil, false, nil) // too late
+	h.s.reply(5, notifyReply, nil, NoAck, nil) // too late
 	h.want()
 	h.receive("T=5{" + notifyA + "}").want(`send P=5{ER=506{"number of transaction pendings exceeded"}}`)
 }
@@ -270,7 +270,7 @@ func TestAcks(t *testing.T) {
 	}
 	h.want("request 5", "request 6", "request 7")
 	for _, id := range []uint32{5, 6, 7} {
-		h.s.reply(id, notifyReply, nil, true, id*10)
+		h.s.reply(id, notifyReply, nil, ImmAck, id*10)
 	}
 	h.want("send P=5{IA,C=-{N=a}}", "send P=6{IA,C=-{N=a}}", "send P=7{IA,C=-{N=a}}")
 	h.at(time.Second).receive("K{1-6}").want("ack 5 data=50", "ack 6 data=60")
@@ -279,7 +279,7 @@ func TestAcks(t *testing.T) {
 
 	h = newHarness(t, nil)
 	h.receive("T=5{" + notifyA + "}").want("request 5")
-	h.s.reply(5, notifyReply, nil, true, "x")
+	h.s.reply(5, notifyReply, nil, ImmAck, "x")
 	h.effects()
 	h.at(30 * time.Second).want("ack 5 err=" + ErrTimeout.Error() + " data=x")
 }
@@ -329,14 +329,14 @@ func TestTransactionSender(t *testing.T) {
 		h.call("c")
 		h.receive("P=1{C=-{N=a}}T=9{" + notifyA + "}")
 		h.want("deliver 1 actions=1", "request 9")
-		h.s.reply(9, notifyReply, nil, false, nil)
+		h.s.reply(9, notifyReply, nil, NoAck, nil)
 		h.want("send T=3{C=-{N=c{OE=1{al/of}}}}P=9{C=-{N=a}}K{1}")
 	})
 	t.Run("reply and stored too large", func(t *testing.T) {
 		h := newHarness(t, func(c *Config) { batch(c); c.TransReqMaxSize = 70 })
 		h.call("a")
 		h.receive("T=9{" + notifyA + "}").want("request 9")
-		h.s.reply(9, notifyReply, nil, false, nil)
+		h.s.reply(9, notifyReply, nil, NoAck, nil)
 		h.want("send T=1{"+notifyA+"}", "send P=9{C=-{N=a}}")
 	})
 	t.Run("pending carries stored", func(t *testing.T) {
@@ -369,7 +369,7 @@ func TestSegmentation(t *testing.T) {
 	actions := []h248.ActionReply{{ContextID: 1}, {ContextID: 2}, {ContextID: 3}}
 	h := newHarness(t, seg(2))
 	h.receive("T=5{" + notifyA + "}").want("request 5")
-	h.s.reply(5, actions, nil, false, nil)
+	h.s.reply(5, actions, nil, NoAck, nil)
 	h.want("send P=5/1{C=1}", "send P=5/2{C=2}")
 	h.receive("SM=5/1").want("segment reply 5/1", "send P=5/3/&{C=3}")
 	h.receive("SM=5/2").want("segment reply 5/2")
@@ -400,7 +400,7 @@ func TestCancel(t *testing.T) {
 	h.s.startRequest(notify("b"), nil, "d")
 	h.receive("T=5{" + notifyA + "}")
 	h.effects()
-	h.s.reply(5, notifyReply, nil, true, "ack")
+	h.s.reply(5, notifyReply, nil, ImmAck, "ack")
 	h.effects()
 	reason := errors.New("link down")
 	h.s.cancel(reason)
@@ -449,4 +449,12 @@ func TestConfigWarnings(t *testing.T) {
 	if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "trans_req_maxcount") || !strings.Contains(err.Error(), "protocol_version") {
 		t.Errorf("Validate = %v", err)
 	}
+}
+
+func TestSloppyAck(t *testing.T) {
+	h := newHarness(t, nil)
+	h.receive("T=5{" + notifyA + "}").want("request 5")
+	h.s.reply(5, notifyReply, nil, SloppyAck, "s")
+	h.want("send P=5{C=-{N=a}}") // no ImmAckRequired
+	h.at(time.Second).receive("K{5}").want("ack 5 data=s")
 }

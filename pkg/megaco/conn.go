@@ -227,7 +227,7 @@ func (c *Conn) answer(u engine.TransRequest) {
 	switch a.kind {
 	case answerReply:
 		v := c.negotiate(u.Request, a.replies)
-		_ = u.Responder.Reply(a.replies, a.wantAck, a.ackData)
+		_ = u.Responder.Reply(a.replies, a.ack, a.ackData)
 		if v != 0 {
 			// The reply goes out in the version the request came in; the
 			// connection speaks the new one from now on.

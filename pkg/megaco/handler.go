@@ -73,7 +73,7 @@ type Request struct {
 func (r *Request) Reply(a Answer) error {
 	switch a.kind {
 	case answerReply:
-		return r.r.Reply(a.replies, a.wantAck, a.ackData)
+		return r.r.Reply(a.replies, a.ack, a.ackData)
 	case answerError:
 		return r.r.ReplyError(a.err)
 	}
@@ -101,7 +101,7 @@ type Answer struct {
 	kind    answerKind
 	replies []h248.ActionReply
 	err     h248.ErrorDescriptor
-	wantAck bool
+	ack     engine.AckMode
 	ackData any
 	reqData any
 }
@@ -123,9 +123,18 @@ func Later() Answer { return Answer{kind: answerLater} }
 // Ignore drops the request without an answer.
 func Ignore() Answer { return Answer{kind: answerIgnore} }
 
-// WithAck asks the peer to acknowledge the reply (ImmAckRequired);
-// HandleTransAck gets ackData (Erlang's handle_ack).
+// WithAck asks the peer to acknowledge the reply at once
+// (ImmAckRequired); HandleTransAck gets ackData (Erlang's handle_ack).
 func (a Answer) WithAck(ackData any) Answer {
-	a.wantAck, a.ackData = true, ackData
+	a.ack, a.ackData = engine.ImmAck, ackData
+	return a
+}
+
+// WithSloppyAck waits for the peer's ack without asking for it at once:
+// the peer acknowledges when its transaction sender does; HandleTransAck
+// gets ackData (Erlang's handle_sloppy_ack). Unlike Erlang, a long
+// request may answer this way too.
+func (a Answer) WithSloppyAck(ackData any) Answer {
+	a.ack, a.ackData = engine.SloppyAck, ackData
 	return a
 }

@@ -121,7 +121,12 @@ func (h *mgcHandler) HandleTransRequest(c *megaco.Conn, v int, req *megaco.Reque
 
 func (h *mgcHandler) HandleTransLongRequest(c *megaco.Conn, v int, req *megaco.Request, data any) megaco.Answer {
 	h.record("long " + data.(string))
-	return megaco.Reply(replyTo(req.TransactionRequest)...)
+	a := megaco.Reply(replyTo(req.TransactionRequest)...)
+	if data == "add" {
+		// Erlang refuses a sloppy ack here; we take it.
+		return a.WithSloppyAck("sloppy")
+	}
+	return a
 }
 
 func (h *mgcHandler) HandleTransAck(c *megaco.Conn, v int, id uint32, err error, data any) {
@@ -321,6 +326,9 @@ func TestLongRequestAndAck(t *testing.T) {
 			if _, ok := req.Actions[0].Commands[0].Command.(*h248.NotifyRequest); ok {
 				return megaco.Long("notify")
 			}
+			if _, ok := req.Actions[0].Commands[0].Command.(*h248.AmmRequest); ok {
+				return megaco.Long("add")
+			}
 			return megaco.Reply(replyTo(req.TransactionRequest)...).WithAck("sc")
 		}
 		if _, err := s.mgToMGC.Call(context.Background(), serviceChange(0)); err != nil {
@@ -329,8 +337,20 @@ func TestLongRequestAndAck(t *testing.T) {
 		if _, err := s.mgToMGC.Call(context.Background(), notify()); err != nil {
 			t.Fatal(err)
 		}
+		// The MG acks replies itself (auto_ack) through its transaction
+		// sender: the sloppy ack comes when the sender flushes.
+		if err := s.mgToMGC.UpdateConnInfo(func(c *engine.Config) {
+			c.AutoAck, c.TransAck, c.TransTimer = true, true, 100*time.Millisecond
+		}); err != nil {
+			t.Fatal(err)
+		}
+		add := []h248.ActionRequest{{ContextID: 1, Commands: []h248.CommandRequest{{Command: &h248.AmmRequest{
+			Verb: h248.CmdAdd, TerminationIDs: []h248.TerminationID{"tdm/1/1"}}}}}}
+		if _, err := s.mgToMGC.Call(context.Background(), add); err != nil {
+			t.Fatal(err)
+		}
 		time.Sleep(time.Second)
-		want := []string{"ack sc", "connect [10.0.0.2]:2944", "long notify"}
+		want := []string{"ack sc", "ack sloppy", "connect [10.0.0.2]:2944", "long add", "long notify"}
 		s.mgcH.mu.Lock()
 		defer s.mgcH.mu.Unlock()
 		slices.Sort(s.mgcH.events)
@@ -362,6 +382,21 @@ func TestDisconnectAndReconnect(t *testing.T) {
 		want := "connect [10.0.0.2]:2944|disconnect operator|connect [10.0.0.2]:2944"
 		if got := strings.Join(s.mgcH.events, "|"); got != want {
 			t.Errorf("events %q, want %q", got, want)
+		}
+	})
+}
+
+// TestUserTransAckReachesConnections: a user-level trans_ack applies to
+// its connections (Erlang 4.4.2 copies trans_req there instead).
+func TestUserTransAckReachesConnections(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, func(c *megaco.UserConfig) { c.TransAck, c.TransReq = true, false })
+		if _, err := s.mgToMGC.Call(context.Background(), serviceChange(0)); err != nil {
+			t.Fatal(err)
+		}
+		info, err := s.mgc.Conns()[0].Info()
+		if err != nil || !info.Config.TransAck || info.Config.TransReq {
+			t.Errorf("connection trans_ack=%v trans_req=%v (%v)", info.Config.TransAck, info.Config.TransReq, err)
 		}
 	})
 }
