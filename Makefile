@@ -28,6 +28,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzTextDecode$$' -fuzztime $(FUZZTIME) ./codec/text
 	$(GO) test -run '^$$' -fuzz '^FuzzTextRoundTrip$$' -fuzztime $(FUZZTIME) ./codec/text
 	$(GO) test -run '^$$' -fuzz '^FuzzGrammarVsFast$$' -fuzztime $(FUZZTIME) ./codec/text
+	$(GO) test -run '^TestGrammarMutations$$' ./codec/text -grammar.mutations=0
 
 interop:
 	INTEROP=$(INTEROP) $(GO) test -tags interop -count=1 -v ./interop/

@@ -107,8 +107,21 @@ func transcodeFile(cmd *cobra.Command, name string, enc codec.Encoding, check bo
 	return err
 }
 
-// checkMessage validates b.
+// checkMessage validates b with the grammar, the definition of the
+// language, and with the fast decoder, and reports any disagreement.
 func checkMessage(b []byte) error {
-	_, err := text.New(codec.Pretty).Decode(b)
-	return err
+	gm, gerr := text.DecodeGrammar(b, codec.Limits{})
+	fm, ferr := text.New(codec.Pretty).Decode(b)
+	switch {
+	case gerr != nil && ferr != nil:
+		return gerr
+	case gerr != nil:
+		return fmt.Errorf("the fast decoder accepts what the grammar rejects: %w", gerr)
+	case ferr != nil:
+		return fmt.Errorf("the grammar accepts what the fast decoder rejects: %w", ferr)
+	}
+	if d := h248.Diff(gm, fm); d != "" {
+		return fmt.Errorf("the grammar and the fast decoder disagree: %s", d)
+	}
+	return nil
 }

@@ -189,7 +189,8 @@ func (d *decoder) contextProperty(cr **h248.ContextRequest) bool {
 // after ContextAttr.
 func (d *decoder) contextAttr() ([]h248.PropertyParm, []h248.ContextID) {
 	d.expect(grammar.LBrace)
-	defer d.expect(grammar.RBrace)
+	// (No deferred expect of the closing brace: it would run while an
+	// error unwinds and report a later error in its place.)
 	if d.isKw(grammar.ContextListToken) {
 		d.next()
 		d.expect(grammar.Equal)
@@ -199,12 +200,14 @@ func (d *decoder) contextAttr() ([]h248.PropertyParm, []h248.ContextID) {
 			ids = append(ids, d.contextID())
 		}
 		d.expect(grammar.RBrace)
+		d.expect(grammar.RBrace)
 		return nil, ids
 	}
 	props := []h248.PropertyParm{d.propertyParm()}
 	for d.accept(grammar.Comma) {
 		props = append(props, d.propertyParm())
 	}
+	d.expect(grammar.RBrace)
 	return props, nil
 }
 

@@ -13,6 +13,8 @@
 package text
 
 import (
+	"errors"
+
 	"github.com/megaco/megaco/codec"
 	"github.com/megaco/megaco/pkg/h248"
 )
@@ -29,9 +31,24 @@ func New(enc codec.Encoding) *Codec { return &Codec{Encoding: enc} }
 
 var _ codec.Codec = (*Codec)(nil)
 
-// Decode parses one message in either text form.
+// Decode parses one message in either text form. When the fast decoder
+// rejects it, the grammar (DecodeGrammar) parses it again, and its error,
+// with the grammar's diagnostic (position, token, what was expected), is
+// the one returned; where the grammar accepts what the fast decoder
+// rejected (a limit, or a disagreement between the two), the fast
+// decoder's error stands. Oversize input is rejected before either runs.
 func (c *Codec) Decode(b []byte) (*h248.Message, error) {
-	return decode(b, c.Limits)
+	m, err := decode(b, c.Limits)
+	if err == nil {
+		return m, nil
+	}
+	if errors.Is(err, codec.ErrTooLarge) {
+		return nil, err
+	}
+	if _, gerr := DecodeGrammar(b, c.Limits); gerr != nil {
+		return nil, gerr
+	}
+	return nil, err
 }
 
 // Append appends the text encoding of m to dst.
