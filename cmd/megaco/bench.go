@@ -18,9 +18,9 @@ import (
 func newBenchCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
-		Short: "Benchmarks: codec speed",
+		Short: "Benchmarks: codec speed and engine throughput",
 	}
-	cmd.AddCommand(newBenchCodecCmd())
+	cmd.AddCommand(newBenchCodecCmd(), newBenchLoadCmd())
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/megaco/megaco/pkg/engine"
 	"github.com/megaco/megaco/pkg/h248"
 	"github.com/megaco/megaco/pkg/megaco"
 )
@@ -13,9 +14,11 @@ import (
 type Handler struct {
 	megaco.BaseHandler
 	Gateway *Gateway
-	// Delay before each answer; Pending sends TransactionPending first.
+	// Delay before each answer; Pending sends TransactionPending first;
+	// Ack is the ack the answers ask for.
 	Delay   time.Duration
 	Pending bool
+	Ack     engine.AckMode
 
 	requests atomic.Uint64
 	last     atomic.Int64 // unix nanoseconds of the last request
@@ -55,7 +58,14 @@ func (h *Handler) answer(req *megaco.Request) megaco.Answer {
 	if h.Delay > 0 {
 		time.Sleep(h.Delay)
 	}
-	return megaco.Reply(h.Gateway.Execute(req.Actions)...)
+	a := megaco.Reply(h.Gateway.Execute(req.Actions)...)
+	switch h.Ack {
+	case engine.ImmAck:
+		a = a.WithAck(nil)
+	case engine.SloppyAck:
+		a = a.WithSloppyAck(nil)
+	}
+	return a
 }
 
 // ServiceChange returns the actions of an MG's registration: ServiceChange

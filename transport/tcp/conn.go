@@ -201,6 +201,9 @@ func (c *Conn) readFrames() error {
 			arm(waitingIdle, cfg.IdleTimeout)
 		}
 		n, err := c.nc.Read(f.space())
+		if n > 0 {
+			quickAck(c.nc)
+		}
 		f.wrote(n)
 		readErr = err // delivered after the frames the last bytes complete
 	}
