@@ -30,6 +30,8 @@ type Params struct {
 	Upcalls Upcalls
 	// Logger, default zap.NewNop().
 	Logger *zap.Logger
+	// Observer, if set, counts what the connection does.
+	Observer Observer
 }
 
 // Conn is one connection's transaction engine: a loop goroutine that owns
@@ -61,6 +63,7 @@ func New(cfg Config, p Params) (*Conn, error) {
 		upcalls: newQueue(),
 	}
 	st := newState(cfg, p.Local, c.encodedSize)
+	st.obs = p.Observer
 	c.wg.Add(2)
 	go c.loop(st)
 	go c.runUpcalls()
@@ -106,6 +109,9 @@ func (c *Conn) apply(st *state) {
 		switch e := e.(type) {
 		case sendEffect:
 			c.sendMessage(e.msg)
+			if st.obs != nil {
+				observeMessage(st.obs, e.msg, true)
+			}
 		case deliverEffect:
 			e.caller <- e.result // buffered, one result per call
 		case upcallEffect:

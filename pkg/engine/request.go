@@ -11,6 +11,7 @@ type outRequest struct {
 	tr        *h248.TransactionRequest
 	caller    chan<- Result // a Call; nil for a Cast
 	replyData any           // a Cast's user data
+	sent      time.Time     // first sent, for the latency
 	wait      time.Duration // the current wait of the (long) request timer
 	retries   int           // restarts left, or Infinite
 	long      bool          // a Pending arrived: the long request timer runs
@@ -50,6 +51,7 @@ func (s *state) startRequest(actions []h248.ActionRequest, caller chan<- Result,
 		tr:        &h248.TransactionRequest{ID: id, Actions: actions},
 		caller:    caller,
 		replyData: replyData,
+		sent:      s.now,
 		wait:      s.cfg.RequestTimer.WaitFor,
 		retries:   s.cfg.RequestTimer.MaxRetries,
 		gen:       s.newGen(),
@@ -77,6 +79,9 @@ func (s *state) requestTimeout(d deadline) {
 	}
 	if r.retries != Infinite {
 		r.retries--
+	}
+	if s.obs != nil {
+		s.obs.Observe(Event{Kind: EventResend})
 	}
 	r.wait = t.next(r.wait)
 	r.gen = s.newGen()
@@ -140,6 +145,14 @@ func (s *state) receiveReply(rep *h248.TransactionReply, version int) {
 // finish ends a request and hands its result to the caller or, for a
 // cast, to the user.
 func (s *state) finish(id uint32, r *outRequest, res Result) {
+	if s.obs != nil {
+		switch res.Err {
+		case ErrTimeout:
+			s.obs.Observe(Event{Kind: EventTimeout})
+		case nil:
+			s.obs.Observe(Event{Kind: EventCompleted, Latency: s.now.Sub(r.sent)})
+		}
+	}
 	delete(s.out, id)
 	s.snd.forget(id)
 	r.gen = s.newGen()

@@ -27,6 +27,7 @@ type state struct {
 	timers timers
 	fx     []effect
 	due    []deadline
+	obs    Observer // nil: nothing counts
 }
 
 func newState(cfg Config, local h248.MID, size func(*h248.Message) int) *state {
@@ -64,6 +65,9 @@ func (s *state) upcall(u Upcall) { s.fx = append(s.fx, upcallEffect{u}) }
 
 // receive handles a decoded message from the peer.
 func (s *state) receive(m *h248.Message) {
+	if s.obs != nil {
+		observeMessage(s.obs, m, false)
+	}
 	if m.Error != nil {
 		// The peer could not read something this side sent; the requests
 		// it concerns run into their timers.

@@ -46,11 +46,17 @@ func newHarness(t *testing.T, edit func(*Config)) *harness {
 	return &harness{t: t, s: s}
 }
 
-// at advances the clock to t0+d and runs the timers due.
+// at advances the clock to t0+d and runs the timers due, as the loop
+// does: until none is left at or before then.
 func (h *harness) at(d time.Duration) *harness {
 	h.s.now = t0.Add(d)
-	h.s.tick()
-	return h
+	for {
+		next, ok := h.s.nextDeadline()
+		if !ok || next.After(h.s.now) {
+			return h
+		}
+		h.s.tick()
+	}
 }
 
 // effects renders and clears the effects: sent messages in compact text
@@ -457,4 +463,43 @@ func TestSloppyAck(t *testing.T) {
 	h.s.reply(5, notifyReply, nil, SloppyAck, "s")
 	h.want("send P=5{C=-{N=a}}") // no ImmAckRequired
 	h.at(time.Second).receive("K{5}").want("ack 5 data=s")
+}
+
+// counter is an Observer that counts events by kind.
+type counter map[string]int
+
+func (c counter) Observe(e Event) {
+	switch e.Kind {
+	case EventSent:
+		c["sent "+e.Tx.String()]++
+	case EventReceived:
+		c["received "+e.Tx.String()]++
+	case EventResend:
+		c["resend"]++
+	case EventTimeout:
+		c["timeout"]++
+	case EventCompleted:
+		c[fmt.Sprintf("completed %v", e.Latency)]++
+	case EventErrorReceived:
+		c[fmt.Sprintf("error received %d", e.Code)]++
+	case EventErrorSent:
+		c[fmt.Sprintf("error sent %d", e.Code)]++
+	}
+}
+
+func TestObserver(t *testing.T) {
+	h := newHarness(t, nil)
+	obs := counter{}
+	h.s.obs = obs
+	h.call("a")
+	h.at(7 * time.Second)
+	h.at(8*time.Second).receive("P=1{C=-{N=a}}")
+	h.s.startRequest(notify("b"), nil, nil)
+	h.receive("P=2{ER=430{}}")
+	h.s.startRequest(notify("c"), nil, nil) // resent at 15 and 29 s, given up at 57 s
+	h.at(15 * time.Second).at(29 * time.Second).at(57 * time.Second)
+	want := counter{"resend": 3, "received reply": 2, "completed 8s": 1, "error received 430": 1, "timeout": 1}
+	if fmt.Sprint(obs) != fmt.Sprint(want) {
+		t.Errorf("got %v, want %v", obs, want)
+	}
 }

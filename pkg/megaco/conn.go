@@ -3,6 +3,7 @@ package megaco
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"go.uber.org/zap"
 
@@ -25,6 +26,24 @@ type Conn struct {
 	to       transport.SendHandle
 	ver      int
 	detached bool
+
+	tracing atomic.Bool
+}
+
+// SetTrace turns on or off the logging of every message in and out of the
+// connection.
+func (c *Conn) SetTrace(on bool) { c.tracing.Store(on) }
+
+// Tracing reports whether messages are logged.
+func (c *Conn) Tracing() bool { return c.tracing.Load() }
+
+// trace logs one message: text as it is, binary in hex.
+func (c *Conn) trace(dir string, b []byte) {
+	f := zap.ByteString("message", b)
+	if c.enc == codec.Binary {
+		f = zap.Binary("message", b)
+	}
+	c.user.log.Info("trace", zap.String("dir", dir), zap.Stringer("peer", c.peer()), zap.Stringer("remote", c.RemoteMID()), f)
 }
 
 // LocalMID is the user's MID.
@@ -114,6 +133,7 @@ type ConnInfo struct {
 	Peer                string
 	Encoding            codec.Encoding
 	Disconnected        bool
+	Tracing             bool
 	engine.Info
 }
 
@@ -126,7 +146,7 @@ func (c *Conn) Info() (ConnInfo, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return ConnInfo{LocalMID: c.user.mid, RemoteMID: c.remote, Peer: c.to.String(), Encoding: c.enc,
-		Disconnected: c.detached, Info: ei}, nil
+		Disconnected: c.detached, Tracing: c.tracing.Load(), Info: ei}, nil
 }
 
 // UpdateConnInfo changes the live connection's configuration (Erlang's

@@ -11,6 +11,9 @@ import (
 	"testing/synctest"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
 	"github.com/megaco/megaco/codec"
 	"github.com/megaco/megaco/codec/text"
 	"github.com/megaco/megaco/pkg/engine"
@@ -399,4 +402,58 @@ func TestUserTransAckReachesConnections(t *testing.T) {
 			t.Errorf("connection trans_ack=%v trans_req=%v (%v)", info.Config.TransAck, info.Config.TransReq, err)
 		}
 	})
+}
+
+func TestTraceAndObserver(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		core, logs := observer.New(zap.InfoLevel)
+		obs := &countObserver{}
+		s := &setup{h: &hub{}, st: megaco.NewStack(megaco.WithLogger(zap.New(core)), megaco.WithObserver(obs)), mgcH: &mgcHandler{}}
+		var err error
+		if s.mgc, err = s.st.StartUser(mgcMID, megaco.UserConfig{Config: engine.DefaultConfig(), Encoding: codec.Compact, Handler: s.mgcH}); err != nil {
+			t.Fatal(err)
+		}
+		if s.mg, err = s.st.StartUser(mgMID, megaco.UserConfig{Config: engine.DefaultConfig(), Encoding: codec.Compact}); err != nil {
+			t.Fatal(err)
+		}
+		s.h.listen("10.0.0.1:2944", s.mgc)
+		s.mgEP = s.h.listen("10.0.0.2:2944", s.mg)
+		defer func() { s.st.Close(); s.h.wg.Wait() }()
+		c, _ := s.mg.Connect(h248.MID{}, s.mgEP, addr("10.0.0.1:2944"))
+		c.SetTrace(true)
+		if _, err := c.Call(context.Background(), serviceChange(0)); err != nil {
+			t.Fatal(err)
+		}
+		var dirs []string
+		for _, e := range logs.FilterMessage("trace").All() {
+			dirs = append(dirs, e.ContextMap()["dir"].(string))
+		}
+		if strings.Join(dirs, ",") != "out,in" {
+			t.Errorf("traced %v", dirs)
+		}
+		if info, _ := c.Info(); !info.Tracing {
+			t.Error("Info does not show the trace")
+		}
+		obs.mu.Lock()
+		defer obs.mu.Unlock()
+		// Both users count: the MG sends a request and receives a reply,
+		// the MGC the other way round.
+		if obs.n[engine.EventSent] != 2 || obs.n[engine.EventReceived] != 2 || obs.n[engine.EventCompleted] != 1 {
+			t.Errorf("observed %v", obs.n)
+		}
+	})
+}
+
+type countObserver struct {
+	mu sync.Mutex
+	n  map[engine.EventKind]int
+}
+
+func (o *countObserver) Observe(e engine.Event) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.n == nil {
+		o.n = map[engine.EventKind]int{}
+	}
+	o.n[e.Kind]++
 }

@@ -57,6 +57,7 @@ type UserConfig struct {
 // Stack is the megaco application: users and their connections.
 type Stack struct {
 	log   *zap.Logger
+	obs   engine.Observer
 	mu    sync.Mutex
 	users map[h248.MID]*User
 	stats stats
@@ -72,6 +73,9 @@ type Option func(*Stack)
 
 // WithLogger sets the logger (default: none).
 func WithLogger(l *zap.Logger) Option { return func(s *Stack) { s.log = l } }
+
+// WithObserver counts what every connection does (for metrics).
+func WithObserver(o engine.Observer) Option { return func(s *Stack) { s.obs = o } }
 
 // NewStack returns an empty stack.
 func NewStack(opts ...Option) *Stack {

@@ -141,9 +141,15 @@ func (u *User) newConn(cfg UserConfig, remote h248.MID, tr transport.Transport, 
 	c.eng, err = engine.New(ecfg, engine.Params{
 		Local:   u.mid,
 		Codec:   cod,
-		Send:    func(b []byte) error { return tr.Send(c.peer(), b) },
-		Upcalls: c,
-		Logger:  u.log.With(zap.Stringer("peer", to)),
+		Send: func(b []byte) error {
+			if c.tracing.Load() {
+				c.trace("out", b)
+			}
+			return tr.Send(c.peer(), b)
+		},
+		Upcalls:  c,
+		Logger:   u.log.With(zap.Stringer("peer", to)),
+		Observer: u.stack.obs,
 	})
 	if err != nil {
 		return nil, err
@@ -197,6 +203,9 @@ func (u *User) HandlePacket(p transport.Packet) {
 		st.refused.Add(1)
 		u.log.Warn("message refused", zap.Stringer("peer", p.From), zap.Stringer("mid", m.MID), zap.Error(err))
 		return
+	}
+	if c.tracing.Load() {
+		c.trace("in", p.Data)
 	}
 	if m = c.checkVersion(m); m != nil {
 		_ = c.eng.Receive(m)
