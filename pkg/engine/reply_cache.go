@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+
 	"github.com/megaco/megaco/pkg/h248"
 )
 
@@ -105,10 +107,15 @@ func (s *state) receiveAck(ra *h248.TransactionResponseAck) {
 			}
 			continue
 		}
+		var ids []uint32
 		for id := range s.in {
 			if id >= a.First && id <= last {
-				s.acked(id)
+				ids = append(ids, id)
 			}
+		}
+		slices.Sort(ids) // report in order, whatever the map's
+		for _, id := range ids {
+			s.acked(id)
 		}
 	}
 }
