@@ -24,7 +24,7 @@ var allowedImports = map[string][]string{
 	"transport/memnet":      {"transport"},
 	"pkg/engine":            {"codec"},
 	"pkg/megaco":            {"codec", "codec/text", "pkg/engine", "transport"},
-	"pkg/mgsim":             {"pkg/megaco", "pkg/engine"},
+	"pkg/mgsim":             {"pkg/megaco", "pkg/engine", "transport"},
 	"pkg/megaco/megacotest": {"pkg/megaco", "pkg/engine"},
 	"cmd/megaco":            {"*"},
 }

@@ -493,7 +493,7 @@ func TestObserver(t *testing.T) {
 	h.s.obs = obs
 	h.call("a")
 	h.at(7 * time.Second)
-	h.at(8*time.Second).receive("P=1{C=-{N=a}}")
+	h.at(8 * time.Second).receive("P=1{C=-{N=a}}")
 	h.s.startRequest(notify("b"), nil, nil)
 	h.receive("P=2{ER=430{}}")
 	h.s.startRequest(notify("c"), nil, nil) // resent at 15 and 29 s, given up at 57 s

@@ -139,8 +139,8 @@ func (u *User) newConn(cfg UserConfig, remote h248.MID, tr transport.Transport, 
 	ecfg := cfg.Config
 	ecfg.ProtocolVersion = version
 	c.eng, err = engine.New(ecfg, engine.Params{
-		Local:   u.mid,
-		Codec:   cod,
+		Local: u.mid,
+		Codec: cod,
 		Send: func(b []byte) error {
 			if c.tracing.Load() {
 				c.trace("out", b)

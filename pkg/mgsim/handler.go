@@ -1,6 +1,8 @@
 package mgsim
 
 import (
+	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -10,7 +12,8 @@ import (
 )
 
 // Handler answers an MGC's requests from a Gateway: the MG role of the
-// load benchmark and of the simulator.
+// load benchmark and of the simulator. Set its fields before the first
+// request.
 type Handler struct {
 	megaco.BaseHandler
 	Gateway *Gateway
@@ -19,9 +22,23 @@ type Handler struct {
 	Delay   time.Duration
 	Pending bool
 	Ack     engine.AckMode
+	// ErrorRate is the share of requests answered with ErrorCode (a
+	// transaction error) instead of being executed; Rand draws the
+	// chances (nil: seeded with 0).
+	ErrorRate float64
+	ErrorCode h248.ErrorCode
+	Rand      *rand.Rand
+	// OnServiceChange, when set, sees each ServiceChange an MGC sends,
+	// e.g. a HandOff, before it is answered; it must not block.
+	OnServiceChange func(c *megaco.Conn, sc *h248.ServiceChangeRequest)
+	// OnDisconnect, when set, hears that a connection went away (a TCP
+	// stream closed).
+	OnDisconnect func(c *megaco.Conn, reason error)
 
 	requests atomic.Uint64
+	injected atomic.Uint64
 	last     atomic.Int64 // unix nanoseconds of the last request
+	randMu   sync.Mutex
 }
 
 // NewHandler returns a handler over g.
@@ -29,6 +46,9 @@ func NewHandler(g *Gateway) *Handler { return &Handler{Gateway: g} }
 
 // Requests returns how many requests the handler answered.
 func (h *Handler) Requests() uint64 { return h.requests.Load() }
+
+// Injected returns how many requests got an injected error.
+func (h *Handler) Injected() uint64 { return h.injected.Load() }
 
 // LastRequest is when the last request arrived (zero before any).
 func (h *Handler) LastRequest() time.Time {
@@ -46,24 +66,63 @@ func (h *Handler) HandleTransRequest(c *megaco.Conn, version int, req *megaco.Re
 	if h.Pending {
 		return megaco.Long(nil)
 	}
-	return h.answer(req)
+	return h.answer(c, req)
 }
 
 // HandleTransLongRequest answers after the Pending.
 func (h *Handler) HandleTransLongRequest(c *megaco.Conn, version int, req *megaco.Request, _ any) megaco.Answer {
-	return h.answer(req)
+	return h.answer(c, req)
 }
 
-func (h *Handler) answer(req *megaco.Request) megaco.Answer {
+// HandleDisconnect passes the news to OnDisconnect.
+func (h *Handler) HandleDisconnect(c *megaco.Conn, version int, reason error) {
+	if h.OnDisconnect != nil {
+		h.OnDisconnect(c, reason)
+	}
+}
+
+func (h *Handler) chance(p float64) bool {
+	if p <= 0 {
+		return false
+	}
+	h.randMu.Lock()
+	defer h.randMu.Unlock()
+	if h.Rand == nil {
+		h.Rand = rand.New(rand.NewPCG(0, 0))
+	}
+	return h.Rand.Float64() < p
+}
+
+func (h *Handler) answer(c *megaco.Conn, req *megaco.Request) megaco.Answer {
 	if h.Delay > 0 {
 		time.Sleep(h.Delay)
 	}
-	a := megaco.Reply(h.Gateway.Execute(req.Actions)...)
+	var a megaco.Answer
+	if h.chance(h.ErrorRate) {
+		h.injected.Add(1)
+		code := h.ErrorCode
+		if code == 0 {
+			code = DefaultErrorCode
+		}
+		text, _ := code.Name()
+		a = megaco.ReplyError(h248.ErrorDescriptor{Code: code, Text: "injected: " + text})
+	} else {
+		a = megaco.Reply(h.Gateway.Execute(req.Actions)...)
+	}
 	switch h.Ack {
 	case engine.ImmAck:
 		a = a.WithAck(nil)
 	case engine.SloppyAck:
 		a = a.WithSloppyAck(nil)
+	}
+	if h.OnServiceChange != nil {
+		for _, act := range req.Actions {
+			for _, cr := range act.Commands {
+				if sc, ok := cr.Command.(*h248.ServiceChangeRequest); ok {
+					h.OnServiceChange(c, sc)
+				}
+			}
+		}
 	}
 	return a
 }
@@ -71,10 +130,16 @@ func (h *Handler) answer(req *megaco.Request) megaco.Answer {
 // ServiceChange returns the actions of an MG's registration: ServiceChange
 // on ROOT with the method and reason given (e.g. MethodRestart, "901").
 func ServiceChange(method h248.ServiceChangeMethod, reason string, version int) []h248.ActionRequest {
-	p := h248.ServiceChangeParm{Method: method, Reason: h248.Quoted(reason)}
-	if version > 1 {
+	return serviceChangeOn(nil, h248.ServiceChangeParm{Method: method, Reason: h248.Quoted(reason)}, version)
+}
+
+func serviceChangeOn(ids []h248.TerminationID, p h248.ServiceChangeParm, version int) []h248.ActionRequest {
+	if len(ids) == 0 {
+		ids = []h248.TerminationID{h248.Root}
+	}
+	if version > 1 && ids[0].IsRoot() {
 		p.Version = h248.Some(uint8(version))
 	}
 	return []h248.ActionRequest{{ContextID: h248.ContextNull, Commands: []h248.CommandRequest{{
-		Command: &h248.ServiceChangeRequest{TerminationIDs: []h248.TerminationID{h248.Root}, Parms: p}}}}}
+		Command: &h248.ServiceChangeRequest{TerminationIDs: ids, Parms: p}}}}}
 }
