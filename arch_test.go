@@ -26,6 +26,7 @@ var allowedImports = map[string][]string{
 	"pkg/megaco":            {"codec", "codec/text", "pkg/engine", "transport"},
 	"pkg/mgsim":             {"pkg/megaco", "pkg/engine", "transport"},
 	"pkg/megaco/megacotest": {"pkg/megaco", "pkg/engine"},
+	"pkg/mgc":               {"pkg/megaco", "pkg/engine"},
 	"cmd/megaco":            {"*"},
 }
 

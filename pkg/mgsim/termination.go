@@ -143,31 +143,34 @@ func match(pattern, id h248.TerminationID) bool {
 	if id.IsRoot() {
 		return pattern.IsRoot()
 	}
-	p := strings.Split(key(pattern), "/")
-	s := strings.Split(key(id), "/")
-	for i, lv := range p {
-		last := i == len(p)-1
-		if i >= len(s) {
+	// Level by level without allocating: a Context=* audit matches every
+	// termination of the MG against the pattern.
+	p, s := string(pattern), string(id)
+	for {
+		lv, prest, pmore := strings.Cut(p, "/")
+		sv, srest, smore := strings.Cut(s, "/")
+		if !levelMatch(lv, sv) {
 			return false
 		}
-		if !levelMatch(lv, s[i]) {
+		if !pmore {
+			return strings.Contains(lv, "*") || !smore
+		}
+		if !smore {
 			return false
 		}
-		if last && strings.Contains(lv, "*") {
-			return true
-		}
+		p, s = prest, srest
 	}
-	return len(p) == len(s)
 }
 
+// levelMatch matches one level, case-insensitively.
 func levelMatch(pattern, level string) bool {
 	if pattern == "*" {
 		return true
 	}
 	if pre, ok := strings.CutSuffix(pattern, "*"); ok && !strings.Contains(pre, "*") {
-		return strings.HasPrefix(level, pre)
+		return len(level) >= len(pre) && strings.EqualFold(level[:len(pre)], pre)
 	}
-	return pattern == level
+	return strings.EqualFold(pattern, level)
 }
 
 // packagesOf lists the packages a kind of termination realizes.
