@@ -7,9 +7,9 @@ INTEROP  ?= $(abspath ../shared/interop)
 
 .PHONY: run test lint bench fuzz interop
 
-# Until the daemon exists: transcode the sample messages to compact form.
+# The demo: the MGC layer, an application placing calls and simulated MGs.
 run:
-	$(GO) run ./cmd/megaco transcode --to compact testdata/text/valid/*.txt
+	$(GO) run ./cmd/megaco demo
 
 test: lint
 	$(GO) test -race ./...
@@ -19,7 +19,7 @@ lint:
 	$(GO) vet ./...
 
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./codec/...
+	$(GO) test -run '^$$' -bench . -benchmem ./codec/... ./pkg/engine ./pkg/mgc
 	$(GO) run ./cmd/megaco bench codec --dir testdata/text/valid --encoding pretty
 	$(GO) run ./cmd/megaco bench codec --dir testdata/text/valid --encoding compact
 	INTEROP=$(INTEROP) ./scripts/codec_compare.sh

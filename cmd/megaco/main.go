@@ -27,7 +27,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newTranscodeCmd(), newBenchCmd(), newMGSimCmd())
+	root.AddCommand(newTranscodeCmd(), newBenchCmd(), newMGSimCmd(), newDemoCmd())
 	return root
 }
 

@@ -355,7 +355,9 @@ func (c *Controller) JoinMixer(ctx context.Context, id LegID, mx MixerID) error 
 }
 
 // DestroyMixer removes a mixer: every termination in its context, legs
-// included, is subtracted, and the legs are forgotten.
+// included, is subtracted, and the legs are forgotten. When the MG does
+// not answer, they are forgotten all the same and removed from the MG at
+// its next resync.
 func (c *Controller) DestroyMixer(ctx context.Context, mx MixerID) error {
 	replies, err := c.call(ctx, mx.MG, []h248.ActionRequest{{ContextID: mx.Context,
 		Commands: []h248.CommandRequest{{Command: &h248.SubtractRequest{TerminationIDs: []h248.TerminationID{"*"}}}}}})
@@ -364,20 +366,27 @@ func (c *Controller) DestroyMixer(ctx context.Context, mx MixerID) error {
 			err = rerr
 		}
 	}
-	if err != nil {
+	unanswered := err != nil && isTransportFailure(err)
+	if err != nil && !unanswered {
 		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	m, err := c.mg(mx.MG)
-	if err != nil {
-		return err
+	m, merr := c.mg(mx.MG)
+	if merr != nil {
+		return merr
 	}
 	if x := m.mixers[mx.Context]; x != nil {
 		for _, l := range append([]*Leg(nil), x.Legs...) {
+			if unanswered {
+				m.releasing[l.ID.key()] = true
+			}
 			c.removeLegLocked(m, l.ID)
+		}
+		if unanswered && x.Port != "" {
+			m.releasing[LegID{MG: mx.MG, Termination: x.Port}.key()] = true
 		}
 		delete(m.mixers, mx.Context)
 	}
-	return nil
+	return err
 }

@@ -3,6 +3,7 @@ package mgc_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -235,5 +236,54 @@ func TestPeriodicAudit(t *testing.T) {
 		if d := time.Since(start); d != 30*time.Second {
 			t.Errorf("dead after %v, want 30s", d)
 		}
+	})
+}
+
+// TestDestroyMixerWithoutAnswer: a mixer destroyed while its MG is away is
+// removed from the MG when the MG is back, not offered again.
+func TestDestroyMixerWithoutAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w := newWorld(t, mgc.Config{})
+		m := w.startMG("10.0.0.2", mgConfig())
+		mid, ctx := m.MID(), context.Background()
+		x, err := w.c.CreateMixer(ctx, mid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := w.c.CreateLeg(ctx, mid, "tdm/1/1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.c.JoinMixer(ctx, l.ID, x.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.c.Answer(ctx, l.ID); err != nil {
+			t.Fatal(err)
+		}
+		w.app.take()
+		outage := make(chan error, 1)
+		go func() { outage <- m.Outage(context.Background(), 20*time.Second) }()
+		synctest.Wait()
+		dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		if err := w.c.DestroyMixer(dctx, x.ID); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("DestroyMixer during the outage: %v", err)
+		}
+		if len(w.c.Mixers(mid)) != 0 || len(w.c.Legs(mid)) != 0 {
+			t.Fatal("the destroyed mixer is still in the model")
+		}
+		if err := <-outage; err != nil {
+			t.Fatal(err)
+		}
+		w.app.waitFor(t, "ready "+mid.String())
+		for _, line := range w.app.take() {
+			if strings.Contains(line, "sync ") {
+				t.Errorf("offered again: %s", line)
+			}
+		}
+		if cs := m.Gateway().ContextList(); len(cs) != 0 {
+			t.Errorf("the MG keeps %+v", cs)
+		}
+		w.sameAsMG(m)
 	})
 }

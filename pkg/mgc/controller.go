@@ -261,7 +261,10 @@ func (c *Controller) call(ctx context.Context, mid h248.MID, actions []h248.Acti
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.CallTimeout)
 	defer cancel()
 	replies, err := conn.Call(ctx, actions)
-	if err != nil && isTransportFailure(err) {
+	switch {
+	case err == nil:
+		c.heard(mid) // a busy MG answers rather than notifies it/ito
+	case isTransportFailure(err):
 		c.lost(mid, err)
 	}
 	return replies, err
