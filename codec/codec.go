@@ -7,6 +7,7 @@ package codec
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/megaco/megaco/pkg/h248"
 )
@@ -133,3 +134,48 @@ func (e *DecodeError) Message() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// TransactionError is a transaction that could not be decoded in a message
+// whose other transactions could.
+type TransactionError struct {
+	// Request reports a TransactionRequest: RFC 3525 §8.2.2 answers it
+	// with a TransactionReply holding error 403 (syntax error in
+	// transaction request), under its id or, when the id could not be
+	// read, the null id 0.
+	Request bool
+	// ID is the transaction id, when it could be read (HasID).
+	ID    uint32
+	HasID bool
+	Err   *DecodeError
+}
+
+// PartialError comes with a message (Decode returns both) when some of its
+// transactions could not be decoded: the message holds the others, so that
+// a bad transaction fails alone. A caller that wants all or nothing treats
+// it as any error.
+type PartialError struct {
+	Failed []TransactionError
+}
+
+func (e *PartialError) Error() string {
+	var b strings.Builder
+	for i, f := range e.Failed {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		if f.HasID {
+			fmt.Fprintf(&b, "transaction %d: ", f.ID)
+		}
+		b.WriteString(f.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the errors of the failed transactions, for errors.As.
+func (e *PartialError) Unwrap() []error {
+	out := make([]error, len(e.Failed))
+	for i, f := range e.Failed {
+		out[i] = f.Err
+	}
+	return out
+}

@@ -108,6 +108,9 @@ func (s *Scanner) Text(t Token) []byte { return s.src[t.Pos:t.End] }
 // Err returns the error that produced the last Error token.
 func (s *Scanner) Err() *ScanError { return s.err }
 
+// Depth returns how many braces are open after the last token returned.
+func (s *Scanner) Depth() int { return s.depth }
+
 // Offset returns the offset just after the last token returned.
 func (s *Scanner) Offset() int { return s.off }
 

@@ -22,6 +22,10 @@ type decoder struct {
 	s   string
 	tok grammar.Token
 	ver int
+	// cur is what is known of the transaction being decoded, for the
+	// error if it fails; failed holds the transactions skipped so far.
+	cur    codec.TransactionError
+	failed []codec.TransactionError
 	// Slabs for the one-element lists that most messages are made of.
 	tids   slab[h248.TerminationID]
 	values slab[h248.Value]
@@ -69,10 +73,18 @@ func decode(src []byte, limits codec.Limits) (m *h248.Message, err error) {
 				panic(r)
 			}
 			m, err = nil, b.err
+			if len(d.failed) > 0 {
+				// The message failed past a skipped transaction: the
+				// first error is the one to report.
+				err = d.failed[0].Err
+			}
 		}
 	}()
 	d.next()
 	m = d.message()
+	if len(d.failed) > 0 {
+		return m, &codec.PartialError{Failed: d.failed}
+	}
 	return m, nil
 }
 
@@ -216,7 +228,11 @@ func (d *decoder) message() *h248.Message {
 		m.Error = d.errorDescriptor()
 	} else {
 		for {
-			m.Transactions = append(m.Transactions, d.transaction())
+			if t, te := d.tryTransaction(); te != nil {
+				d.failed = append(d.failed, *te)
+			} else {
+				m.Transactions = append(m.Transactions, t)
+			}
 			if d.is(grammar.EOF) {
 				break
 			}
@@ -226,6 +242,54 @@ func (d *decoder) message() *h248.Message {
 		d.fail("end of message", "unexpected token after the message")
 	}
 	return m
+}
+
+// tryTransaction decodes one transaction. When it is malformed but its
+// end can be found (its braces balance and the scanner is not stuck), it
+// is skipped and returned as a TransactionError, so that the others go on;
+// otherwise the whole message fails.
+func (d *decoder) tryTransaction() (t h248.Transaction, te *codec.TransactionError) {
+	d.cur = codec.TransactionError{}
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		b, ok := r.(bailout)
+		if !ok || !d.skipTransaction() {
+			panic(r)
+		}
+		te = &d.cur
+		te.Err = b.err
+	}()
+	return d.transaction(), nil
+}
+
+// skipTransaction moves past the closing brace of the transaction that
+// failed and reports whether it found it.
+func (d *decoder) skipTransaction() bool {
+	if d.sc.Err() != nil {
+		return false
+	}
+	if d.sc.Depth() == 0 {
+		// From the top level, only a failure on the closing brace of a
+		// transaction that got as far as its id can be skipped.
+		if d.tok.Kind != grammar.RBrace || !d.cur.HasID {
+			return false
+		}
+	} else {
+		for {
+			t := d.sc.Next()
+			if t.Kind == grammar.EOF || t.Kind == grammar.Error {
+				return false
+			}
+			if t.Kind == grammar.RBrace && d.sc.Depth() == 0 {
+				break
+			}
+		}
+	}
+	d.next()
+	return true
 }
 
 func (d *decoder) authHeader() *h248.AuthHeader {

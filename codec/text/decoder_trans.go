@@ -13,7 +13,9 @@ func (d *decoder) transaction() h248.Transaction {
 	case grammar.TransToken:
 		d.next()
 		d.expect(grammar.Equal)
+		d.cur.Request = true
 		tr := &h248.TransactionRequest{ID: d.uint32("TransactionID")}
+		d.cur.ID, d.cur.HasID = tr.ID, true
 		d.expect(grammar.LBrace)
 		tr.Actions = append(tr.Actions, d.actionRequest())
 		for d.accept(grammar.Comma) {
@@ -27,6 +29,7 @@ func (d *decoder) transaction() h248.Transaction {
 		d.next()
 		d.expect(grammar.Equal)
 		tp := &h248.TransactionPending{ID: d.uint32("TransactionID")}
+		d.cur.ID, d.cur.HasID = tp.ID, true
 		d.expect(grammar.LBrace)
 		d.expect(grammar.RBrace)
 		return tp
@@ -79,6 +82,7 @@ func (d *decoder) transactionReply() *h248.TransactionReply {
 	d.expect(grammar.Equal)
 	seg := d.transactionIDSegment()
 	tr := &h248.TransactionReply{ID: seg.ID, SegmentNumber: seg.Segment, SegmentationComplete: seg.Complete}
+	d.cur.ID, d.cur.HasID = tr.ID, true
 	d.expect(grammar.LBrace)
 	if d.isKw(grammar.ImmAckRequiredToken) {
 		d.next()

@@ -37,6 +37,10 @@ var _ codec.Codec = (*Codec)(nil)
 // the one returned; where the grammar accepts what the fast decoder
 // rejected (a limit, or a disagreement between the two), the fast
 // decoder's error stands. Oversize input is rejected before either runs.
+//
+// A message whose malformed transactions can be told apart from the rest
+// comes back with a *codec.PartialError listing them: the message holds
+// the good ones.
 func (c *Codec) Decode(b []byte) (*h248.Message, error) {
 	m, err := decode(b, c.Limits)
 	if err == nil {
@@ -44,6 +48,15 @@ func (c *Codec) Decode(b []byte) (*h248.Message, error) {
 	}
 	if errors.Is(err, codec.ErrTooLarge) {
 		return nil, err
+	}
+	var pe *codec.PartialError
+	if errors.As(err, &pe) {
+		// The grammar's diagnostic is of the first failure.
+		var gde *codec.DecodeError
+		if _, gerr := DecodeGrammar(b, c.Limits); errors.As(gerr, &gde) {
+			pe.Failed[0].Err = gde
+		}
+		return m, pe
 	}
 	if _, gerr := DecodeGrammar(b, c.Limits); gerr != nil {
 		return nil, gerr

@@ -2,6 +2,7 @@ package megaco
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"sync/atomic"
 
@@ -208,10 +209,36 @@ func (c *Conn) sendRaw(m *h248.Message) {
 	}
 	b, err := cod.Append(nil, m)
 	if err == nil {
+		if c.tracing.Load() {
+			c.trace("out", b)
+		}
 		err = c.tr.Send(c.peer(), b)
 	}
 	if err != nil {
 		c.user.log.Warn("send", zap.Error(err))
+	}
+}
+
+// transactionErrors answers the requests of a message that could not be
+// decoded while the rest of it could: each gets a TransactionReply with
+// error 403 under its id (the null id 0 when unreadable, RFC 3525 §8.2.2)
+// unless HandleSyntaxError says not to; the others are logged.
+func (c *Conn) transactionErrors(pe *codec.PartialError) {
+	v := c.version()
+	for _, f := range pe.Failed {
+		de := f.Err
+		c.user.log.Info("undecodable transaction", zap.Stringer("peer", c.peer()), zap.Uint32("transaction", f.ID),
+			zap.Bool("request", f.Request), zap.Int("line", de.Line), zap.Int("column", de.Column),
+			zap.Int("offset", de.Offset), zap.String("reason", de.Message()))
+		if !f.Request {
+			continue
+		}
+		ed := h248.ErrorDescriptor{Code: h248.CodeSyntaxErrorInTransaction, Text: fmt.Sprintf("%d:%d: %s", de.Line, de.Column, de.Message())}
+		if !c.handler.HandleSyntaxError(Peer{Transport: c.tr, Handle: c.peer()}, v, ed) {
+			continue
+		}
+		c.sendRaw(&h248.Message{Version: v, MID: c.user.mid, Transactions: []h248.Transaction{
+			&h248.TransactionReply{ID: f.ID, Error: &ed}}})
 	}
 }
 

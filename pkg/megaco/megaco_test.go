@@ -271,25 +271,18 @@ func TestVersionNotSupported(t *testing.T) {
 	})
 }
 
+// TestSyntaxErrorAnswered: a message whose broken transaction cannot be
+// told apart from the rest gets error 400 for the whole message.
 func TestSyntaxErrorAnswered(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		s := newSetup(t, 1, nil)
-		var got []byte
-		var mu sync.Mutex
-		raw := s.h.listen("10.0.0.9:2944", handlerFunc(func(p transport.Packet) {
-			mu.Lock()
-			got = slices.Clone(p.Data)
-			mu.Unlock()
-		}))
-		if err := raw.Send(addr("10.0.0.1:2944"), []byte("MEGACO/1 [10.0.0.9]:2944\nTransaction = 1 { Context = - { \"quote\" } }")); err != nil {
-			t.Fatal(err)
+		got := rawExchange(t, s, "MEGACO/1 [10.0.0.9]:2944\nTransaction = 1 { Context = - { \"quote\" }")
+		if len(got) != 1 {
+			t.Fatalf("%d replies", len(got))
 		}
-		time.Sleep(time.Second)
-		mu.Lock()
-		defer mu.Unlock()
-		m, err := text.New(codec.Compact).Decode(got)
+		m, err := text.New(codec.Compact).Decode(got[0])
 		if err != nil || m.Error == nil || m.Error.Code != 400 || !strings.HasPrefix(m.Error.Text, "2:33: ") {
-			t.Fatalf("reply %q (%v)", got, err)
+			t.Fatalf("reply %q (%v)", got[0], err)
 		}
 		if si := s.st.SystemInfo(); si.DecodeErrors != 1 {
 			t.Errorf("decode errors %d", si.DecodeErrors)
@@ -298,6 +291,56 @@ func TestSyntaxErrorAnswered(t *testing.T) {
 			t.Errorf("events %q", ev)
 		}
 	})
+}
+
+// TestBadTransactionAnsweredAlone: a malformed transaction gets error 403
+// in its own reply; the good one beside it is executed and answered.
+func TestBadTransactionAnsweredAlone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, nil)
+		got := rawExchange(t, s, "MEGACO/1 [10.0.0.9]:2944\nT=1{C=-{\"quote\"}}\nT=2{C=-{N=ROOT{OE=7{al/of}}}}")
+		replies := map[uint32]*h248.TransactionReply{}
+		for _, b := range got {
+			m, err := text.New(codec.Compact).Decode(b)
+			if err != nil {
+				t.Fatalf("reply %q: %v", b, err)
+			}
+			for _, tr := range m.Transactions {
+				if r, ok := tr.(*h248.TransactionReply); ok {
+					replies[r.ID] = r
+				}
+			}
+		}
+		if r := replies[1]; r == nil || r.Error == nil || r.Error.Code != h248.CodeSyntaxErrorInTransaction || !strings.HasPrefix(r.Error.Text, "2:9: ") {
+			t.Errorf("transaction 1: %+v, want error 403 at 2:9", r)
+		}
+		if r := replies[2]; r == nil || r.Error != nil || len(r.Actions) != 1 {
+			t.Errorf("transaction 2: %+v, want its Notify answered", r)
+		}
+		if ev := s.mgcH.events; !slices.Contains(ev, "syntax error Syntax error in transaction request") {
+			t.Errorf("events %q", ev)
+		}
+	})
+}
+
+// rawExchange sends msg to the MGC from a bare endpoint and returns what
+// came back within a (fake) second.
+func rawExchange(t *testing.T, s *setup, msg string) [][]byte {
+	t.Helper()
+	var got [][]byte
+	var mu sync.Mutex
+	raw := s.h.listen("10.0.0.9:2944", handlerFunc(func(p transport.Packet) {
+		mu.Lock()
+		got = append(got, slices.Clone(p.Data))
+		mu.Unlock()
+	}))
+	if err := raw.Send(addr("10.0.0.1:2944"), []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	return got
 }
 
 type handlerFunc func(p transport.Packet)

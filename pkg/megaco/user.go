@@ -193,10 +193,13 @@ func (u *User) HandlePacket(p transport.Packet) {
 		return
 	}
 	m, err := cod.Decode(p.Data)
+	var partial *codec.PartialError
 	if err != nil {
 		st.decodeErrors.Add(1)
-		u.syntaxError(cfg, p, cod, err)
-		return
+		if !errors.As(err, &partial) {
+			u.syntaxError(cfg, p, cod, err)
+			return
+		}
 	}
 	c, err := u.route(cfg, p, m, enc)
 	if err != nil {
@@ -207,7 +210,13 @@ func (u *User) HandlePacket(p transport.Packet) {
 	if c.tracing.Load() {
 		c.trace("in", p.Data)
 	}
-	if m = c.checkVersion(m); m != nil {
+	if m = c.checkVersion(m); m == nil {
+		return
+	}
+	if partial != nil {
+		c.transactionErrors(partial)
+	}
+	if len(m.Transactions) > 0 || m.Error != nil {
 		_ = c.eng.Receive(m)
 	}
 }
