@@ -27,6 +27,7 @@ var allowedImports = map[string][]string{
 	"pkg/mgsim":             {"pkg/megaco", "pkg/engine", "transport"},
 	"pkg/megaco/megacotest": {"pkg/megaco", "pkg/engine"},
 	"pkg/mgc":               {"pkg/megaco", "pkg/engine"},
+	"pkg/replication":       {},
 	"cmd/megaco":            {"*"},
 }
 
