@@ -28,6 +28,9 @@ var allowedImports = map[string][]string{
 	"pkg/megaco/megacotest": {"pkg/megaco", "pkg/engine"},
 	"pkg/mgc":               {"pkg/megaco", "pkg/engine"},
 	"pkg/replication":       {},
+	"configs":               {},
+	"pkg/config":            {"configs", "codec", "codec/text", "pkg/engine", "pkg/megaco", "pkg/mgc", "transport"},
+	"pkg/admin":             {"pkg/config", "pkg/megaco", "pkg/engine", "pkg/mgc"},
 	"cmd/megaco":            {"*"},
 }
 

@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/netip"
+	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	pion "github.com/pion/transport/v3"
@@ -19,7 +20,6 @@ import (
 	"github.com/megaco/megaco/pkg/h248"
 	"github.com/megaco/megaco/pkg/megaco"
 	"github.com/megaco/megaco/pkg/mgsim"
-	"github.com/megaco/megaco/transport"
 	"github.com/megaco/megaco/transport/tcp"
 	"github.com/megaco/megaco/transport/udp"
 )
@@ -135,19 +135,6 @@ func runLoad(ctx context.Context, out io.Writer, lc loadConfig) error {
 	return fmt.Errorf("--role %q: want both, mgc or mg", lc.role)
 }
 
-// midOf makes the MID of a user listening on a UDP address.
-func midOf(addr string) (h248.MID, error) {
-	ap, err := netip.ParseAddrPort(addr)
-	if err != nil {
-		return h248.MID{}, err
-	}
-	kind := h248.MIDIP4
-	if ap.Addr().Is6() {
-		kind = h248.MIDIP6
-	}
-	return h248.MID{Kind: kind, Addr: ap.Addr().Unmap(), Port: h248.Some(ap.Port())}, nil
-}
-
 // loadUserConfig is the configuration of both roles: Erlang's defaults
 // with the timers of the Erlang simulators (request_timer 1 s ×2, 3
 // resends; reply_timer 20 s, beyond the resend window; long_request_timer
@@ -239,7 +226,14 @@ func runMGCLoad(ctx context.Context, out io.Writer, n pion.Net, lc loadConfig, e
 		return ctx.Err()
 	}
 	fmt.Fprintf(out, "bench load: ServiceChange from %v\n", conn.RemoteMID())
-	res := loadLoop(ctx, conn, lc.pairs, lc.parallel)
+	var completed atomic.Int64
+	start := time.Now()
+	stop := startProgress(out, isTerminal(out), 250*time.Millisecond, func() string {
+		n := completed.Load()
+		return fmt.Sprintf("bench load: %d/%d transactions, %.0f/s", n, 2*lc.pairs, float64(n)/time.Since(start).Seconds())
+	})
+	res := loadLoop(ctx, conn, lc.pairs, lc.parallel, &completed)
+	stop()
 	lat := res.latencies
 	slices.Sort(lat)
 	fmt.Fprintf(out, "bench load: pairs=%d parallel=%d ok=%d failed=%d tps=%.1f latency p50=%v p90=%v p99=%v\n",
@@ -255,66 +249,6 @@ func runMGCLoad(ctx context.Context, out io.Writer, n pion.Net, lc loadConfig, e
 	return nil
 }
 
-// listenUser starts a user listening on addr (UDP or TCP) whose MID is
-// that address.
-func listenUser(st *megaco.Stack, n pion.Net, network, addr string, cfg megaco.UserConfig) (transport.Transport, *megaco.User, error) {
-	// The MID needs the port, known once the socket is open: listen with a
-	// forwarding handler, then start the user.
-	fwd := &forward{}
-	var tr transport.Transport
-	var err error
-	if network == "tcp" {
-		tr, err = tcp.Listen(n, addr, fwd)
-	} else {
-		tr, err = udp.Listen(n, addr, fwd)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	mid, err := midOf(tr.LocalAddr())
-	if err != nil {
-		tr.Close()
-		return nil, nil, err
-	}
-	u, err := st.StartUser(mid, cfg)
-	if err != nil {
-		tr.Close()
-		return nil, nil, err
-	}
-	fwd.set(u)
-	return tr, u, nil
-}
-
-// forward passes packets to a handler set after the transport opened.
-type forward struct {
-	mu sync.RWMutex
-	h  transport.Handler
-}
-
-func (f *forward) set(h transport.Handler) {
-	f.mu.Lock()
-	f.h = h
-	f.mu.Unlock()
-}
-
-func (f *forward) HandlePacket(p transport.Packet) {
-	f.mu.RLock()
-	h := f.h
-	f.mu.RUnlock()
-	if h != nil {
-		h.HandlePacket(p)
-	}
-}
-
-func (f *forward) HandleClosed(from transport.SendHandle, err error) {
-	f.mu.RLock()
-	h := f.h
-	f.mu.RUnlock()
-	if h != nil {
-		h.HandleClosed(from, err)
-	}
-}
-
 type loadResult struct {
 	ok, failed int
 	elapsed    time.Duration
@@ -322,8 +256,9 @@ type loadResult struct {
 	firstErr   error
 }
 
-// loadLoop runs pairs Add/Subtract pairs over parallel callers.
-func loadLoop(ctx context.Context, c *megaco.Conn, pairs, parallel int) loadResult {
+// loadLoop runs pairs Add/Subtract pairs over parallel callers, counting
+// the successful transactions in completed as they happen.
+func loadLoop(ctx context.Context, c *megaco.Conn, pairs, parallel int, completed *atomic.Int64) loadResult {
 	var mu sync.Mutex
 	var res loadResult
 	var wg sync.WaitGroup
@@ -352,6 +287,7 @@ func loadLoop(ctx context.Context, c *megaco.Conn, pairs, parallel int) loadResu
 				}
 				lat = append(lat, l1)
 				ok++
+				completed.Add(1)
 				t1 := time.Now()
 				replies, err = c.Call(ctx, subtractAction(cid, tids))
 				if err == nil && replies[0].Error != nil {
@@ -364,6 +300,7 @@ func loadLoop(ctx context.Context, c *megaco.Conn, pairs, parallel int) loadResu
 				}
 				lat = append(lat, time.Since(t1))
 				ok++
+				completed.Add(1)
 			}
 			mu.Lock()
 			res.ok += ok
@@ -376,6 +313,46 @@ func loadLoop(ctx context.Context, c *megaco.Conn, pairs, parallel int) loadResu
 	wg.Wait()
 	res.elapsed = time.Since(start)
 	return res
+}
+
+// isTerminal reports whether w is a terminal, where progress may show.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// startProgress rewrites one line of w with line() every interval, when
+// tty is set, until stop, which erases it: the output of a pipe or a file
+// stays as it is without it.
+func startProgress(w io.Writer, tty bool, every time.Duration, line func() string) (stop func()) {
+	if !tty {
+		return func() {}
+	}
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				fmt.Fprint(w, "\r\033[K")
+				return
+			case <-t.C:
+				fmt.Fprint(w, "\r\033[K"+line())
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		wg.Wait()
+	}
 }
 
 func btoi(b bool) int {

@@ -20,7 +20,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "megaco",
-		Short:         "An H.248/Megaco stack: transcoder and codec benchmark",
+		Short:         "An H.248/Megaco stack: MGC daemon, demo, MG simulator, transcoder, benchmarks and admin commands",
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -28,6 +28,8 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newTranscodeCmd(), newBenchCmd(), newMGSimCmd(), newDemoCmd())
+	root.AddCommand(newServeCmd(), newConfigCmd(), newUserCmd(), newConnCmd(), newSystemCmd(), newVersionCmd())
+	root.AddCommand(newMGCCmds()...)
 	return root
 }
 
