@@ -18,6 +18,7 @@ var allowedImports = map[string][]string{
 	"grammar":               {},
 	"codec":                 {},
 	"codec/text":            {"codec", "grammar"},
+	"codec/ber":             {"codec"},
 	"transport":             {},
 	"transport/udp":         {"transport"},
 	"transport/tcp":         {"transport"},
