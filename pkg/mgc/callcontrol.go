@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/megaco/megaco/pkg/callstore"
 	"github.com/megaco/megaco/pkg/h248"
 )
 
@@ -68,15 +69,18 @@ func (c *Controller) CreateLeg(ctx context.Context, mg h248.MID, t h248.Terminat
 		return LegInfo{}, fmt.Errorf("mgc: unexpected Add reply %T", rep.Commands[0])
 	}
 	l := &Leg{ID: LegID{MG: mg, Termination: add.TerminationIDs[0]}, Context: rep.ContextID, State: LegIdle,
-		LocalSDP: localSDP(add.Audit)}
+		LocalSDP: localSDP(add.Audit), Call: newCallID()}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	m, err := c.mg(mg)
 	if err != nil {
+		c.mu.Unlock()
 		return LegInfo{}, err
 	}
 	m.legs[l.ID.key()] = l
-	return l.info(), nil
+	info := l.info()
+	c.mu.Unlock()
+	c.record(legEvent(callstore.LegCreated, info, nil))
+	return info, nil
 }
 
 // localSDP finds the Local SDP in the descriptors of a reply.
@@ -99,8 +103,8 @@ func localSDP(ds []h248.Descriptor) string {
 }
 
 // modify sends a Modify of one leg and applies change to the model when
-// the MG agrees.
-func (c *Controller) modify(ctx context.Context, id LegID, change func(l *Leg), ds ...h248.Descriptor) error {
+// the MG agrees, recording an event of kind (none when "").
+func (c *Controller) modify(ctx context.Context, id LegID, kind callstore.Kind, change func(l *Leg), ds ...h248.Descriptor) error {
 	c.mu.Lock()
 	l, err := c.legLocked(id)
 	var cid h248.ContextID
@@ -122,9 +126,18 @@ func (c *Controller) modify(ctx context.Context, id LegID, change func(l *Leg), 
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if l, err := c.legLocked(id); err == nil && change != nil {
+	l, err = c.legLocked(id)
+	if err != nil {
+		c.mu.Unlock()
+		return nil // released meanwhile
+	}
+	if change != nil {
 		change(l)
+	}
+	info := l.info()
+	c.mu.Unlock()
+	if kind != "" {
+		c.record(legEvent(kind, info, nil))
 	}
 	return nil
 }
@@ -136,7 +149,7 @@ func (c *Controller) Alert(ctx context.Context, id LegID) error {
 	if isTDM(id.Termination) {
 		ds = []h248.Descriptor{&h248.SignalsDescriptor{Signals: []h248.SignalRequest{{Signal: h248.Signal{Name: "al/ri"}}}}}
 	}
-	return c.modify(ctx, id, func(l *Leg) { l.State = LegRinging }, ds...)
+	return c.modify(ctx, id, callstore.LegAlerting, func(l *Leg) { l.State = LegRinging }, ds...)
 }
 
 // Answer connects a leg both ways (SendReceive) and stops its signals.
@@ -145,12 +158,12 @@ func (c *Controller) Answer(ctx context.Context, id LegID) error {
 	if isTDM(id.Termination) {
 		ds = append(ds, &h248.SignalsDescriptor{})
 	}
-	return c.modify(ctx, id, func(l *Leg) { l.State = LegActive }, ds...)
+	return c.modify(ctx, id, callstore.LegAnswered, func(l *Leg) { l.State = LegActive }, ds...)
 }
 
 // PlaySignals applies signals to a leg (an empty list stops them).
 func (c *Controller) PlaySignals(ctx context.Context, id LegID, signals ...h248.SignalRequest) error {
-	return c.modify(ctx, id, nil, &h248.SignalsDescriptor{Signals: signals})
+	return c.modify(ctx, id, callstore.LegModified, nil, &h248.SignalsDescriptor{Signals: signals})
 }
 
 // SetEvents sets the events to detect on a leg, with a digit map when
@@ -161,7 +174,7 @@ func (c *Controller) SetEvents(ctx context.Context, id LegID, events *h248.Event
 	if digitMap != nil {
 		ds = append(ds, digitMap)
 	}
-	return c.modify(ctx, id, nil, ds...)
+	return c.modify(ctx, id, callstore.LegModified, nil, ds...)
 }
 
 // Release takes a leg out of its context (the context dies with its last
@@ -188,12 +201,14 @@ func (c *Controller) Release(ctx context.Context, id LegID) error {
 		}
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
+	var released []callstore.Event
 	m, merr := c.mg(id.MG)
 	switch {
 	case merr != nil:
 	case err == nil:
-		c.removeLegLocked(m, id)
+		if l := c.removeLegLocked(m, id); l != nil {
+			released = append(released, legEvent(callstore.LegReleased, l.info(), nil))
+		}
 	case isTransportFailure(err):
 		// The MG may or may not have done it: the leg stays terminating
 		// and goes at the resync, on the MG too.
@@ -203,6 +218,8 @@ func (c *Controller) Release(ctx context.Context, id LegID) error {
 			l.State = prev
 		}
 	}
+	c.mu.Unlock()
+	c.record(released...)
 	return err
 }
 
@@ -264,9 +281,8 @@ func (c *Controller) Link(ctx context.Context, a, b LegID) error {
 			return err
 		}
 		c.mu.Lock()
-		defer c.mu.Unlock()
 		lb.Context = la.Context
-		la.Peer, lb.Peer = lb, la
+		c.linkLocked(la, lb)
 		return nil
 	}
 	if la.LocalSDP == "" || lb.LocalSDP == "" {
@@ -275,16 +291,24 @@ func (c *Controller) Link(ctx context.Context, a, b LegID) error {
 	remote := func(sdp string) *h248.MediaDescriptor {
 		return &h248.MediaDescriptor{Stream: &h248.StreamParms{Remote: &h248.LocalRemoteDescriptor{SDP: sdp}}}
 	}
-	if err := c.modify(ctx, a, func(l *Leg) { l.RemoteSDP = lb.LocalSDP }, remote(lb.LocalSDP)); err != nil {
+	if err := c.modify(ctx, a, "", func(l *Leg) { l.RemoteSDP = lb.LocalSDP }, remote(lb.LocalSDP)); err != nil {
 		return err
 	}
-	if err := c.modify(ctx, b, func(l *Leg) { l.RemoteSDP = la.LocalSDP }, remote(la.LocalSDP)); err != nil {
+	if err := c.modify(ctx, b, "", func(l *Leg) { l.RemoteSDP = la.LocalSDP }, remote(la.LocalSDP)); err != nil {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	la.Peer, lb.Peer = lb, la
+	c.linkLocked(la, lb)
 	return nil
+}
+
+// linkLocked makes two legs peers in a's call, records it and unlocks.
+func (c *Controller) linkLocked(la, lb *Leg) {
+	la.Peer, lb.Peer = lb, la
+	lb.Call = la.Call
+	a, b := la.info(), lb.info()
+	c.mu.Unlock()
+	c.record(legEvent(callstore.LegJoined, b, nil), legEvent(callstore.LegJoined, a, nil))
 }
 
 // CreateMixer makes a conference context on an MG, holding a mixer port
@@ -303,20 +327,23 @@ func (c *Controller) CreateMixer(ctx context.Context, mg h248.MID) (MixerInfo, e
 		return MixerInfo{}, err
 	}
 	rep := replies[0]
-	x := &Mixer{ID: MixerID{MG: mg, Context: rep.ContextID}}
+	x := &Mixer{ID: MixerID{MG: mg, Context: rep.ContextID}, Call: newCallID()}
 	if len(rep.Commands) == 1 {
 		if ids := rep.Commands[0].Terminations(); len(ids) == 1 {
 			x.Port = ids[0]
 		}
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	m, err := c.mg(mg)
 	if err != nil {
+		c.mu.Unlock()
 		return MixerInfo{}, err
 	}
 	m.mixers[x.ID.Context] = x
-	return x.info(), nil
+	info := x.info()
+	c.mu.Unlock()
+	c.record(mixerEvent(callstore.MixerCreated, info, nil))
+	return info, nil
 }
 
 // JoinMixer moves a leg into a mixer on the same MG.
@@ -347,10 +374,13 @@ func (c *Controller) JoinMixer(ctx context.Context, id LegID, mx MixerID) error 
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	l.Context = mx.Context
 	l.Mixer = x
+	l.Call = x.Call
 	x.Legs = append(x.Legs, l)
+	info := l.info()
+	c.mu.Unlock()
+	c.record(legEvent(callstore.LegJoined, info, nil))
 	return nil
 }
 
@@ -371,22 +401,27 @@ func (c *Controller) DestroyMixer(ctx context.Context, mx MixerID) error {
 		return err
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	m, merr := c.mg(mx.MG)
 	if merr != nil {
+		c.mu.Unlock()
 		return merr
 	}
+	var evs []callstore.Event
 	if x := m.mixers[mx.Context]; x != nil {
 		for _, l := range append([]*Leg(nil), x.Legs...) {
 			if unanswered {
 				m.releasing[l.ID.key()] = true
 			}
 			c.removeLegLocked(m, l.ID)
+			evs = append(evs, legEvent(callstore.LegReleased, l.info(), nil))
 		}
 		if unanswered && x.Port != "" {
 			m.releasing[LegID{MG: mx.MG, Termination: x.Port}.key()] = true
 		}
 		delete(m.mixers, mx.Context)
+		evs = append(evs, mixerEvent(callstore.MixerDestroyed, x.info(), nil))
 	}
+	c.mu.Unlock()
+	c.record(evs...)
 	return err
 }

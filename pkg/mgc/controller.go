@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/megaco/megaco/pkg/callstore"
 	"github.com/megaco/megaco/pkg/h248"
 	"github.com/megaco/megaco/pkg/megaco"
 )
@@ -56,6 +57,9 @@ type Config struct {
 	AuditPages []string `yaml:"audit_pages" json:"audit_pages"`
 	// CallTimeout bounds each transaction to an MG (default 30 s).
 	CallTimeout time.Duration `yaml:"call_timeout" json:"call_timeout"`
+	// Recorder, when set, gets the lifecycle event of every change: the
+	// call store.
+	Recorder callstore.Recorder `yaml:"-" json:"-"`
 }
 
 func (c Config) withDefaults() Config {
@@ -253,6 +257,9 @@ func (c *Controller) call(ctx context.Context, mid h248.MID, actions []h248.Acti
 	var conn *megaco.Conn
 	if err == nil {
 		conn = m.conn
+		if conn == nil { // restored, not heard from yet
+			err = fmt.Errorf("%w: %v has no connection yet", ErrMGNotReady, mid)
+		}
 	}
 	c.mu.Unlock()
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/megaco/megaco/pkg/callstore"
 	"github.com/megaco/megaco/pkg/h248"
 )
 
@@ -73,6 +74,14 @@ func (m *mgEntry) clear() ([]LegInfo, []MixerInfo) {
 }
 
 func (c *Controller) terminated(legs []LegInfo, mixers []MixerInfo, cause error) {
+	var evs []callstore.Event
+	for _, l := range legs {
+		evs = append(evs, legEvent(callstore.LegTerminated, l, cause))
+	}
+	for _, x := range mixers {
+		evs = append(evs, mixerEvent(callstore.MixerDestroyed, x, cause))
+	}
+	c.record(evs...)
 	c.callback(func(a Application) {
 		for _, l := range legs {
 			a.OnCallLegTerminated(l, cause)

@@ -65,6 +65,9 @@ type Leg struct {
 	// Peer is the leg this one is linked with; Mixer the mixer it joins.
 	Peer  *Leg
 	Mixer *Mixer
+	// Call is the call the leg belongs to: legs linked together or on
+	// one mixer share it.
+	Call string
 	// Data is the application's, set with BindCallLeg.
 	Data any
 }
@@ -75,12 +78,14 @@ type Mixer struct {
 	ID   MixerID
 	Port h248.TerminationID // the mix/ termination, if any
 	Legs []*Leg
+	Call string
 	Data any
 }
 
 // LegInfo is a leg as seen from outside: a copy, safe to keep.
 type LegInfo struct {
 	ID        LegID          `json:"id"`
+	Call      string         `json:"call"`
 	Context   h248.ContextID `json:"context"`
 	State     LegState       `json:"state"`
 	Peer      *LegID         `json:"peer,omitempty"`
@@ -92,12 +97,13 @@ type LegInfo struct {
 // MixerInfo is a copy of a mixer.
 type MixerInfo struct {
 	ID   MixerID            `json:"id"`
+	Call string             `json:"call"`
 	Port h248.TerminationID `json:"port,omitempty"`
 	Legs []LegID            `json:"legs"`
 }
 
 func (l *Leg) info() LegInfo {
-	li := LegInfo{ID: l.ID, Context: l.Context, State: l.State, LocalSDP: l.LocalSDP, RemoteSDP: l.RemoteSDP}
+	li := LegInfo{ID: l.ID, Call: l.Call, Context: l.Context, State: l.State, LocalSDP: l.LocalSDP, RemoteSDP: l.RemoteSDP}
 	if l.Peer != nil {
 		id := l.Peer.ID
 		li.Peer = &id
@@ -110,7 +116,7 @@ func (l *Leg) info() LegInfo {
 }
 
 func (m *Mixer) info() MixerInfo {
-	mi := MixerInfo{ID: m.ID, Port: m.Port}
+	mi := MixerInfo{ID: m.ID, Call: m.Call, Port: m.Port}
 	for _, l := range m.Legs {
 		mi.Legs = append(mi.Legs, l.ID)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/megaco/megaco/pkg/callstore"
 	"github.com/megaco/megaco/pkg/h248"
 	"github.com/megaco/megaco/pkg/megaco"
 )
@@ -131,6 +132,19 @@ func (c *Controller) back(mid h248.MID, conn *megaco.Conn, method h248.ServiceCh
 	c.callback(func(a Application) { a.OnCmcLibReady(mid) })
 }
 
+// Resync audits the MG at the other end of conn now and brings the model
+// in line with it, as when the MG registers: what a controller that took
+// over does for each MG it restored, rather than wait to hear from it.
+// It returns when the resync is done.
+func (c *Controller) Resync(conn *megaco.Conn) {
+	c.mu.Lock()
+	if m, ok := c.mgs[conn.RemoteMID()]; ok {
+		m.conn = conn
+	}
+	c.mu.Unlock()
+	c.back(conn.RemoteMID(), conn, h248.MethodRestart)
+}
+
 // foundTerm is a termination an audit found in a context.
 type foundTerm struct {
 	id            h248.TerminationID
@@ -215,6 +229,11 @@ func (c *Controller) resync(ctx context.Context, m *mgEntry, found []foundContex
 	c.removeAll(ctx, mid, remove)
 	c.terminated(dropped, nil, ErrDropped)
 	c.terminated(vanished, endedMixers, ErrVanished)
+	kept := make([]callstore.Event, len(done))
+	for i, l := range done {
+		kept[i] = legEvent(callstore.LegKept, l, nil)
+	}
+	c.record(kept...)
 	c.callback(func(a Application) {
 		for _, l := range done {
 			a.OnSyncDone(l)
@@ -320,8 +339,19 @@ func (c *Controller) offer(ctx context.Context, m *mgEntry, found []foundContext
 		if len(newLegs) == 0 && port == "" {
 			continue
 		}
+		// New legs join the call of a known leg or mixer there, or make
+		// one of their own.
+		call := newCallID()
+		if x != nil {
+			call = x.Call
+		} else if len(ctxLegs) > len(newLegs) {
+			call = ctxLegs[0].Call
+		}
+		for _, l := range newLegs {
+			l.Call = call
+		}
 		if x == nil && c.cfg.IsMixer(present) {
-			x = &Mixer{ID: MixerID{MG: mid, Context: fc.id}, Port: port}
+			x = &Mixer{ID: MixerID{MG: mid, Context: fc.id}, Port: port, Call: call}
 			m.mixers[fc.id] = x
 			of.mixers = append(of.mixers, x)
 			newLegs = ctxLegs // every leg of a new mixer is a new mixer link
@@ -411,6 +441,7 @@ func (c *Controller) linkAcrossLocked(m *mgEntry, offered []*Leg) [][2]*Leg {
 			for _, o := range other.legs {
 				if o.Peer == nil && sameSDP(o.LocalSDP, l.RemoteSDP) && sameSDP(o.RemoteSDP, l.LocalSDP) {
 					l.Peer, o.Peer = o, l
+					l.Call = o.Call
 					links = append(links, [2]*Leg{l, o})
 					break search
 				}
@@ -515,6 +546,14 @@ func (c *Controller) apply(ctx context.Context, m *mgEntry, sess *syncSession, o
 	for _, t := range separate {
 		c.moveToNewContext(ctx, mid, t)
 	}
+	var evs []callstore.Event
+	for _, x := range syncedMixers {
+		evs = append(evs, mixerEvent(callstore.MixerCreated, x, nil))
+	}
+	for _, l := range synced {
+		evs = append(evs, legEvent(callstore.LegOffered, l, nil))
+	}
+	c.record(evs...)
 	// The seed confirms the legs it keeps once the decisions are applied.
 	c.callback(func(a Application) {
 		for _, l := range synced {
