@@ -22,13 +22,19 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./codec/... ./pkg/engine ./pkg/mgc
 	$(GO) run ./cmd/megaco bench codec --dir testdata/text/valid --encoding pretty
 	$(GO) run ./cmd/megaco bench codec --dir testdata/text/valid --encoding compact
+	$(GO) run ./cmd/megaco bench codec --dir testdata/ber/ours --encoding binary --termids decimal,tdm=1,rtp=2:5,aaln=3,isdn=4
 	INTEROP=$(INTEROP) ./scripts/codec_compare.sh
+	INTEROP=$(INTEROP) ./testdata/ber/bench_compare.sh
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzTextDecode$$' -fuzztime $(FUZZTIME) ./codec/text
 	$(GO) test -run '^$$' -fuzz '^FuzzTextRoundTrip$$' -fuzztime $(FUZZTIME) ./codec/text
 	$(GO) test -run '^$$' -fuzz '^FuzzGrammarVsFast$$' -fuzztime $(FUZZTIME) ./codec/text
 	$(GO) test -run '^TestGrammarMutations$$' ./codec/text -grammar.mutations=0
+	$(GO) test -run '^$$' -fuzz '^FuzzBERDecode$$' -fuzztime $(FUZZTIME) ./codec/ber
+	$(GO) test -run '^$$' -fuzz '^FuzzBERRoundTrip$$' -fuzztime $(FUZZTIME) ./codec/ber
+	$(GO) test -run '^$$' -fuzz '^FuzzFramer$$' -fuzztime $(FUZZTIME) ./transport/tcp
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeUpdate$$' -fuzztime $(FUZZTIME) ./pkg/replication
 
 interop:
-	INTEROP=$(INTEROP) $(GO) test -tags interop -count=1 -v ./interop/
+	INTEROP=$(INTEROP) $(GO) test -tags interop -count=1 -v ./interop/ ./codec/ber

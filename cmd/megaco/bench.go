@@ -11,7 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/megaco/megaco/codec"
-	"github.com/megaco/megaco/codec/text"
+	"github.com/megaco/megaco/codec/ber"
 	"github.com/megaco/megaco/pkg/h248"
 )
 
@@ -27,13 +27,16 @@ func newBenchCmd() *cobra.Command {
 func newBenchCodecCmd() *cobra.Command {
 	var dir, encoding string
 	var iterations, maxMS int
+	var bf binaryFlags
 	cmd := &cobra.Command{
-		Use:   "codec --dir DIR [--encoding pretty|compact] [--iterations N]",
+		Use:   "codec --dir DIR [--encoding pretty|compact|binary] [--iterations N]",
 		Short: "Time decode and encode per message, like Erlang's megaco_codec_meas",
-		Long: `codec reads every *.txt message in DIR, encodes each in the chosen
-encoding, then times decoding that encoding and encoding the message, for
+		Long: `codec reads every message file in DIR (*.txt, *.ber, *.bin; text or
+binary, told apart by their content), encodes each in the chosen encoding,
+then times decoding that encoding and encoding the message, for
 --iterations iterations or --max-ms-per-case milliseconds, whichever comes
-first. It prints a table and, as its last line,
+first. A message with no form in the chosen encoding is skipped and named
+on standard error. It prints a table and, as its last line,
 summary encoding=ENC messages=N decode_us=D encode_us=E
 with the means per message in microseconds.`,
 		Args: cobra.NoArgs,
@@ -42,8 +45,9 @@ with the means per message in microseconds.`,
 			if err != nil {
 				return err
 			}
-			if enc == codec.Binary {
-				return fmt.Errorf("--encoding binary is not available yet")
+			bin, err := bf.codec()
+			if err != nil {
+				return err
 			}
 			if dir == "" {
 				return fmt.Errorf("--dir is required")
@@ -51,11 +55,12 @@ with the means per message in microseconds.`,
 			if iterations < 1 {
 				return fmt.Errorf("--iterations must be at least 1")
 			}
-			return benchCodec(cmd, dir, enc, iterations, time.Duration(maxMS)*time.Millisecond)
+			return benchCodec(cmd, dir, enc, bin, iterations, time.Duration(maxMS)*time.Millisecond)
 		},
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "directory of *.txt message files")
-	cmd.Flags().StringVar(&encoding, "encoding", "pretty", "encoding to time: pretty or compact")
+	cmd.Flags().StringVar(&dir, "dir", "", "directory of message files (*.txt, *.ber, *.bin)")
+	cmd.Flags().StringVar(&encoding, "encoding", "pretty", "encoding to time: pretty, compact or binary")
+	bf.bind(cmd.Flags())
 	cmd.Flags().IntVar(&iterations, "iterations", 2000, "iterations per message and operation")
 	cmd.Flags().IntVar(&maxMS, "max-ms-per-case", 400, "time cap per message and operation")
 	return cmd
@@ -69,19 +74,23 @@ type benchRow struct {
 	decodeFail error
 }
 
-func benchCodec(cmd *cobra.Command, dir string, enc codec.Encoding, n int, limit time.Duration) error {
-	files, err := filepath.Glob(filepath.Join(dir, "*.txt"))
-	if err != nil {
-		return err
+func benchCodec(cmd *cobra.Command, dir string, enc codec.Encoding, bin *ber.Codec, n int, limit time.Duration) error {
+	var files []string
+	for _, pattern := range []string{"*.txt", "*.ber", "*.bin"} {
+		fs, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil {
+			return err
+		}
+		files = append(files, fs...)
 	}
 	if len(files) == 0 {
-		return fmt.Errorf("no *.txt files in %s", dir)
+		return fmt.Errorf("no message files (*.txt, *.ber, *.bin) in %s", dir)
 	}
 	sort.Strings(files)
-	c := text.New(enc)
+	c := codecFor(enc, bin)
 	var rows []benchRow
 	for _, f := range files {
-		rows = append(rows, benchFile(c, f, n, limit))
+		rows = append(rows, benchFile(c, bin, f, n, limit))
 	}
 	w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(w, "message\tbytes\tdecode_us\tencode_us\t\n")
@@ -116,14 +125,14 @@ func benchCodec(cmd *cobra.Command, dir string, enc codec.Encoding, n int, limit
 // benchFile times one message: the file is decoded once, encoded in c's
 // encoding, and then decoding that encoding and encoding the message are
 // timed.
-func benchFile(c codec.Codec, file string, n int, limit time.Duration) benchRow {
+func benchFile(c codec.Codec, bin *ber.Codec, file string, n int, limit time.Duration) benchRow {
 	row := benchRow{name: filepath.Base(file)}
 	b, err := os.ReadFile(file)
 	if err != nil {
 		row.decodeFail = err
 		return row
 	}
-	m, err := c.Decode(b)
+	m, _, err := decodeAny(b, bin)
 	if err != nil {
 		row.decodeFail = err
 		return row

@@ -112,3 +112,54 @@ func TestBenchCodec(t *testing.T) {
 		}
 	}
 }
+
+// corpusTermIDs is the mapping of the binary corpus (testdata/ber).
+const corpusTermIDs = "decimal,tdm=1,rtp=2:5,aaln=3,isdn=4"
+
+func TestTranscodeBinary(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "out.ber")
+	code, _, errOut := runCmd(t, "", "transcode", "--to", "binary", "--termids", corpusTermIDs, "--out", out, sample)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("../../testdata/ber/ours/rfc3525_02_reply_9998.ber")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("binary differs from the corpus encoding")
+	}
+	// Binary input is recognised and written back as text.
+	code, text, errOut := runCmd(t, "", "transcode", "--to", "compact", "--termids", corpusTermIDs, out)
+	if code != 0 || text != "!/1 [123.123.123.4]:55555\nP=9998{C=-{SC=ROOT{SV{AD=55555,PF=ResGW/1}}}}\n" {
+		t.Errorf("exit %d, %q %s", code, text, errOut)
+	}
+	if code, _, _ := runCmd(t, "", "transcode", "--to", "binary", sample, sample); code == 0 {
+		t.Error("raw bytes of two messages to standard output")
+	}
+	bad := filepath.Join(dir, "bad.ber")
+	if err := os.WriteFile(bad, []byte{0x30, 0x03, 0x02, 0x01}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCmd(t, "", "transcode", bad)
+	if code != 1 || !strings.HasPrefix(errOut, bad+":offset 1: ") || !strings.Contains(errOut, "(H.248 error 400") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestBenchCodecBinary(t *testing.T) {
+	code, out, errOut := runCmd(t, "", "bench", "codec", "--dir", "../../testdata/ber/ours", "--encoding", "binary",
+		"--termids", corpusTermIDs, "--iterations", "3")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !regexp.MustCompile(`^summary encoding=binary messages=1\d\d decode_us=[\d.]+ encode_us=[\d.]+$`).MatchString(lines[len(lines)-1]) {
+		t.Errorf("last line %q", lines[len(lines)-1])
+	}
+}

@@ -9,33 +9,56 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/megaco/megaco/codec"
+	"github.com/megaco/megaco/codec/ber"
 	"github.com/megaco/megaco/codec/text"
 	"github.com/megaco/megaco/pkg/h248"
 )
 
 func newTranscodeCmd() *cobra.Command {
-	var to string
+	var to, out string
 	var check bool
+	var bf binaryFlags
 	cmd := &cobra.Command{
-		Use:   "transcode [--to pretty|compact|json] [--check] FILE...|-",
+		Use:   "transcode [--to pretty|compact|binary|json] [--out FILE] [--check] FILE...|-",
 		Short: "Decode H.248 messages and write them in another encoding",
-		Long: `transcode reads one H.248 text message per file (- is standard input), in
-pretty or compact form, and writes it to standard output in the form --to
-names. With --check it only validates, against the grammar and the fast
-decoder, and prints nothing for a valid message.
+		Long: `transcode reads one H.248 message per file (- is standard input), text in
+pretty or compact form or binary (BER), telling them apart itself, and
+writes it to standard output, or to --out with one input, in the form --to
+names; binary is written as raw bytes. With --check it only validates (text
+against the grammar and the fast decoder) and prints nothing for a valid
+message. --termids and --raw-values set the binary mapping.
 
 A message that cannot be decoded is reported on standard error as
-FILE:LINE:COL: message (H.248 error NNN Name); the other files are still
-processed and the command exits 1.`,
+FILE:LINE:COL: message (H.248 error NNN Name), or FILE:offset N: ... for
+binary input; the other files are still processed and the command exits 1.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			enc, err := outputEncoding(to)
 			if err != nil {
 				return err
 			}
+			if out != "" && len(args) > 1 {
+				return errors.New("--out takes one input file")
+			}
+			if enc == codec.Binary && out == "" && len(args) > 1 {
+				return errors.New("--to binary writes raw bytes: give one input file")
+			}
+			bin, err := bf.codec()
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			if out != "" {
+				f, err := os.Create(out)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				w = f
+			}
 			failed := false
 			for _, name := range args {
-				if err := transcodeFile(cmd, name, enc, check); err != nil {
+				if err := transcodeFile(cmd, w, name, enc, bin, check); err != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%s:%v\n", name, positioned(err))
 					failed = true
 				}
@@ -46,8 +69,10 @@ processed and the command exits 1.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&to, "to", "pretty", "output encoding: pretty, compact or json")
+	cmd.Flags().StringVar(&to, "to", "pretty", "output encoding: pretty, compact, binary or json")
+	cmd.Flags().StringVar(&out, "out", "", "write to this file instead of standard output (one input file)")
 	cmd.Flags().BoolVar(&check, "check", false, "only validate; print nothing on success")
+	bf.bind(cmd.Flags())
 	return cmd
 }
 
@@ -58,11 +83,7 @@ func outputEncoding(to string) (codec.Encoding, error) {
 	if to == "json" {
 		return jsonEncoding, nil
 	}
-	enc, err := codec.ParseEncoding(to)
-	if err == nil && enc == codec.Binary {
-		err = errors.New("--to binary is not available yet")
-	}
-	return enc, err
+	return codec.ParseEncoding(to)
 }
 
 // positioned formats an error after "FILE:": a decode error starts with
@@ -82,28 +103,31 @@ func readInput(cmd *cobra.Command, name string) ([]byte, error) {
 	return os.ReadFile(name)
 }
 
-func transcodeFile(cmd *cobra.Command, name string, enc codec.Encoding, check bool) error {
+func transcodeFile(cmd *cobra.Command, w io.Writer, name string, enc codec.Encoding, bin *ber.Codec, check bool) error {
 	b, err := readInput(cmd, name)
 	if err != nil {
 		return err
 	}
-	if check {
+	if check && !isBinary(b) {
 		return checkMessage(b)
 	}
-	m, err := text.New(codec.Pretty).Decode(b)
-	if err != nil {
+	m, _, err := decodeAny(b, bin)
+	if err != nil || check {
 		return err
 	}
 	var out []byte
 	if enc == jsonEncoding {
 		out, err = h248.MarshalJSON(m)
 	} else {
-		out, err = text.New(enc).Append(nil, m)
+		out, err = codecFor(enc, bin).Append(nil, m)
 	}
 	if err != nil {
 		return err
 	}
-	_, err = cmd.OutOrStdout().Write(append(out, '\n'))
+	if enc != codec.Binary {
+		out = append(out, '\n')
+	}
+	_, err = w.Write(out)
 	return err
 }
 

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/megaco/megaco/codec"
+	"github.com/megaco/megaco/codec/ber"
 	"github.com/megaco/megaco/pkg/engine"
 	"github.com/megaco/megaco/pkg/h248"
 	"github.com/megaco/megaco/pkg/megaco"
@@ -83,6 +84,12 @@ type User struct {
 	Transport string `yaml:"transport"`
 	// Encoding the user sends; zero (auto) picks it by port.
 	Encoding codec.Encoding `yaml:"encoding"`
+	// TermIDs maps text termination ids to binary ones on binary
+	// connections ("decimal,tdm=1,rtp=2:5"; empty: Erlang's 8/8/8 bit
+	// strings), and RawValues writes binary package values in Erlang's
+	// raw form.
+	TermIDs   ber.TermIDMapping `yaml:"termids"`
+	RawValues bool              `yaml:"raw_values"`
 	// Host to listen on; empty is Config.ListenHost.
 	Host string `yaml:"host"`
 	// Port to listen on; 0 takes any free port.
@@ -112,7 +119,8 @@ func (u User) ListenAddr(listenHost string) string {
 // UserConfig is the megaco user configuration of u under the MGC layer's
 // allow-lists; the caller sets the Handler.
 func (u User) UserConfig(m MGC) megaco.UserConfig {
-	return megaco.UserConfig{Config: u.Config, Encoding: u.Encoding, AllowMIDs: m.AllowMIDs, AllowAddrs: m.AllowAddrs}
+	return megaco.UserConfig{Config: u.Config, Encoding: u.Encoding, TermIDs: u.TermIDs, RawValues: u.RawValues,
+		AllowMIDs: m.AllowMIDs, AllowAddrs: m.AllowAddrs}
 }
 
 // Warnings lists what is allowed but risky (engine.Config.Warnings) by

@@ -203,7 +203,7 @@ func (c *Conn) checkVersion(m *h248.Message) *h248.Message {
 // sendRaw sends a message outside the engine (answers that need no
 // transaction state).
 func (c *Conn) sendRaw(m *h248.Message) {
-	cod, err := newCodec(c.enc, codec.Limits{})
+	cod, err := newCodec(c.enc, c.user.config())
 	if err != nil {
 		return
 	}

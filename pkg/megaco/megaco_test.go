@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/megaco/megaco/codec"
+	"github.com/megaco/megaco/codec/ber"
 	"github.com/megaco/megaco/codec/text"
 	"github.com/megaco/megaco/pkg/engine"
 	"github.com/megaco/megaco/pkg/h248"
@@ -499,4 +500,71 @@ func (o *countObserver) Observe(e engine.Event) {
 		o.n = map[engine.EventKind]int{}
 	}
 	o.n[e.Kind]++
+}
+
+// TestBinaryByPort: users that listen on 2945 speak BER unless told
+// otherwise, with the configured termination id mapping.
+func TestBinaryByPort(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := &hub{}
+		st := megaco.NewStack()
+		mgcH := &mgcHandler{}
+		ids, err := ber.ParseTermIDMapping("decimal,aaln=3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := func(hd megaco.Handler) megaco.UserConfig {
+			return megaco.UserConfig{Config: engine.DefaultConfig(), Handler: hd, TermIDs: ids}
+		}
+		mgc, err := st.StartUser(mid("10.0.0.1:2945"), cfg(mgcH))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mg, err := st.StartUser(mid("10.0.0.2:2945"), cfg(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wire [][]byte
+		var mu sync.Mutex
+		h.listen("10.0.0.1:2945", handlerFunc(func(p transport.Packet) {
+			mu.Lock()
+			wire = append(wire, slices.Clone(p.Data))
+			mu.Unlock()
+			mgc.HandlePacket(p)
+		}))
+		mgEP := h.listen("10.0.0.2:2945", mg)
+		t.Cleanup(func() {
+			st.Close()
+			h.wg.Wait()
+		})
+		c, err := mg.Connect(h248.MID{}, mgEP, addr("10.0.0.1:2945"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Encoding() != codec.Binary {
+			t.Fatalf("encoding %v on 2945", c.Encoding())
+		}
+		if _, err := c.Call(context.Background(), serviceChange(0)); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Call(context.Background(), notify()); err != nil {
+			t.Fatal(err)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		for _, b := range wire {
+			m, err := ber.New(ber.WithTermIDs(ids)).Decode(b)
+			if err != nil {
+				t.Fatalf("not BER on the wire: %v", err)
+			}
+			if n, ok := m.Transactions[0].(*h248.TransactionRequest); ok && len(n.Actions[0].Commands) > 0 {
+				if nr, ok := n.Actions[0].Commands[0].Command.(*h248.NotifyRequest); ok && nr.TerminationIDs[0] != "aaln/1" {
+					t.Errorf("termination %q, want aaln/1 through the mapping", nr.TerminationIDs[0])
+				}
+			}
+		}
+		if len(wire) < 2 {
+			t.Errorf("%d messages reached the MGC", len(wire))
+		}
+	})
 }

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/megaco/megaco/codec"
+	"github.com/megaco/megaco/codec/ber"
 	"github.com/megaco/megaco/pkg/engine"
 	"github.com/megaco/megaco/pkg/h248"
 	"github.com/megaco/megaco/transport"
@@ -46,12 +47,27 @@ type UserConfig struct {
 	Encoding codec.Encoding
 	// Limits bound what the user decodes.
 	Limits codec.Limits
+	// TermIDs maps text termination ids to binary ones on binary
+	// connections (zero: Erlang's, three 8-bit levels as bit strings).
+	TermIDs ber.TermIDMapping
+	// RawValues writes package values on binary connections in Erlang's
+	// raw text form instead of RFC 3525 A.2's typed form (what Wireshark
+	// expects); both are read.
+	RawValues bool
 	// Handler gets the callbacks; nil is BaseHandler.
 	Handler Handler
 	// AllowMIDs and AllowAddrs, when not empty, are the only peers that
 	// may connect; anything else is refused and logged.
 	AllowMIDs  []h248.MID
 	AllowAddrs []netip.Prefix
+}
+
+// Validate checks the engine settings and the binary mapping.
+func (c UserConfig) Validate() error {
+	if err := c.Config.Validate(); err != nil {
+		return err
+	}
+	return c.TermIDs.Validate()
 }
 
 // Stack is the megaco application: users and their connections.

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/megaco/megaco/codec"
+	"github.com/megaco/megaco/codec/ber"
 	"github.com/megaco/megaco/codec/text"
 	"github.com/megaco/megaco/pkg/engine"
 	"github.com/megaco/megaco/pkg/h248"
@@ -131,7 +132,7 @@ func (u *User) Connect(remote h248.MID, tr transport.Transport, to transport.Sen
 }
 
 func (u *User) newConn(cfg UserConfig, remote h248.MID, tr transport.Transport, to transport.SendHandle, version int, enc codec.Encoding) (*Conn, error) {
-	cod, err := newCodec(enc, cfg.Limits)
+	cod, err := newCodec(enc, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -158,10 +159,12 @@ func (u *User) newConn(cfg UserConfig, remote h248.MID, tr transport.Transport, 
 }
 
 // newCodec returns the codec of an encoding.
-func newCodec(enc codec.Encoding, limits codec.Limits) (codec.Codec, error) {
+func newCodec(enc codec.Encoding, cfg UserConfig) (codec.Codec, error) {
 	switch enc {
 	case codec.Pretty, codec.Compact:
-		return &text.Codec{Encoding: enc, Limits: limits}, nil
+		return &text.Codec{Encoding: enc, Limits: cfg.Limits}, nil
+	case codec.Binary:
+		return ber.New(ber.WithLimits(cfg.Limits), ber.WithTermIDs(cfg.TermIDs), ber.WithRawValues(cfg.RawValues)), nil
 	}
 	return nil, fmt.Errorf("%w: %v", ErrNoEncoding, enc)
 }
@@ -185,7 +188,7 @@ func (u *User) HandlePacket(p transport.Packet) {
 	st.received.Add(1)
 	cfg := u.config()
 	enc := encodingFor(cfg, p.Local)
-	cod, err := newCodec(enc, cfg.Limits)
+	cod, err := newCodec(enc, cfg)
 	if err != nil {
 		// Text is read in either form; binary needs the binary codec.
 		u.log.Warn("no codec for the message", zap.Stringer("peer", p.From), zap.Error(err))
