@@ -89,7 +89,80 @@ list of MixerStatus: mg, context, port (its mix/ termination) and legs.`,
 	}
 	listMixers.Flags().StringVar(&mixerMG, "mg", "", "only the mixers of this MG")
 	mixer.AddCommand(listMixers)
-	return []*cobra.Command{mg, leg, mixer}
+	return []*cobra.Command{mg, leg, mixer, newCallCmd()}
+}
+
+// newCallCmd places, lists and releases calls through the MGC layer.
+func newCallCmd() *cobra.Command {
+	var o clientOpts
+	call := &cobra.Command{Use: "call", Short: "Place, list and release calls through the MGC layer"}
+	o.bind(call)
+	printCalls := func(cmd *cobra.Command, v any, cs []admin.CallStatus) error {
+		return o.print(cmd, v, func(t *table) {
+			t.row("CALL", "MG", "TERMINATION", "CONTEXT", "STATE", "PEER")
+			for _, c := range cs {
+				for _, l := range c.Legs {
+					t.row(c.Call, l.MG, l.Termination, l.Context, l.State, dash(l.Peer))
+				}
+			}
+		})
+	}
+	var req admin.PlaceCallRequest
+	var noAnswer bool
+	place := &cobra.Command{
+		Use:   "place --mg MID --a TERM --b TERM [--peer-mg MID] [--no-answer]",
+		Short: "Place a two-party call: legs a and b linked, b alerted, both answered",
+		Long: `place creates leg a on --mg and leg b on --peer-mg (default --mg), links
+them (one context on one MG, SDP exchanged across MGs), alerts b and,
+unless --no-answer, answers both. Terminations may be chosen by the MG:
+tdm/1/$, rtp/$. With -o json it prints a CallStatus: call, legs.`,
+		Args: cobra.NoArgs,
+		RunE: o.run(func(ctx context.Context, c *admin.Client, cmd *cobra.Command, _ []string) error {
+			if noAnswer {
+				no := false
+				req.Answer = &no
+			}
+			cs, err := c.PlaceCall(ctx, req)
+			if err != nil {
+				return err
+			}
+			return printCalls(cmd, cs, []admin.CallStatus{cs})
+		}),
+	}
+	place.Flags().StringVar(&req.MG, "mg", "", "the MG of leg a")
+	place.Flags().StringVar(&req.A, "a", "", "the termination of leg a (tdm/1/$, rtp/$, ...)")
+	place.Flags().StringVar(&req.B, "b", "", "the termination of leg b")
+	place.Flags().StringVar(&req.PeerMG, "peer-mg", "", "the MG of leg b (default --mg)")
+	place.Flags().BoolVar(&noAnswer, "no-answer", false, "leave the call ringing")
+	var listMG string
+	list := &cobra.Command{
+		Use:   "list [--mg MID]",
+		Short: "List the calls and their legs",
+		Long:  "list shows the calls (with a leg on one MG with --mg). With -o json it prints a list of CallStatus: call, legs (LegStatus).",
+		Args:  cobra.NoArgs,
+		RunE: o.run(func(ctx context.Context, c *admin.Client, cmd *cobra.Command, _ []string) error {
+			cs, err := c.Calls(ctx, listMG)
+			if err != nil {
+				return err
+			}
+			return printCalls(cmd, cs, cs)
+		}),
+	}
+	list.Flags().StringVar(&listMG, "mg", "", "only calls with a leg on this MG")
+	release := &cobra.Command{
+		Use:   "release CALL",
+		Short: "Release every leg of a call",
+		Args:  cobra.ExactArgs(1),
+		RunE: o.run(func(ctx context.Context, c *admin.Client, cmd *cobra.Command, args []string) error {
+			cs, err := c.ReleaseCall(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			return printCalls(cmd, cs, []admin.CallStatus{cs})
+		}),
+	}
+	call.AddCommand(place, list, release)
+	return call
 }
 
 func dash(s string) string {

@@ -267,6 +267,21 @@ users:
 	if len(legs) != 0 || len(mixers) != 0 {
 		t.Errorf("legs %v, mixers %v on a fresh MG", legs, mixers)
 	}
+	// A call placed through the admin API is on the MG; release ends it.
+	var call admin.CallStatus
+	runJSON(&call, "call", "place", "--mg", mgMID, "--a", "tdm/1/$", "--b", "rtp/$")
+	if len(call.Legs) != 2 || call.Legs[0].State != "active" || call.Legs[1].State != "active" || call.Legs[0].Context != call.Legs[1].Context {
+		t.Errorf("call place: %+v", call)
+	}
+	if out := run(0, "call", "list"); !strings.Contains(out, call.Call) || !strings.Contains(out, "tdm/1/1") {
+		t.Errorf("call list:\n%s", out)
+	}
+	run(0, "call", "release", call.Call)
+	runJSON(&legs, "leg", "list")
+	if len(legs) != 0 {
+		t.Errorf("legs after release: %+v", legs)
+	}
+	run(5, "call", "release", call.Call)
 	runJSON(&us, "user", "update-info", userMID, "reply_timer=40s", "trans_req=true")
 	if us.Config["reply_timer"] != "40s" || us.Config["trans_req"] != "true" {
 		t.Errorf("user update-info: %+v", us.Config)

@@ -127,7 +127,7 @@ func newDaemon(logw io.Writer, l *config.Loaded, fs *pflag.FlagSet) (*daemon, er
 	d.ctrl = mgc.New(l.MGC.Config, &loggingApp{Application: d.metrics.ResyncCounter(), log: log.Named("mgc")}, log)
 	d.handler = &gate{Controller: d.ctrl, closing: &d.closing, log: log.Named("serve")}
 	d.metrics.Watch(d.st, d.ctrl)
-	d.api = admin.New(admin.Options{Stack: d.st, Backend: d, MGC: d.ctrl, Metrics: d.metrics,
+	d.api = admin.New(admin.Options{Stack: d.st, Backend: d, MGC: d.ctrl, Calls: d.ctrl, Metrics: d.metrics,
 		Token: l.Admin.Token, Version: binaryVersion(), Log: log})
 	return d, nil
 }

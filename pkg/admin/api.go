@@ -60,6 +60,7 @@ type MGStatus struct {
 // LegStatus is a call leg; Peer is the leg it is linked with, Mixer the
 // context of the mixer it joins.
 type LegStatus struct {
+	Call        string `json:"call"`
 	MG          string `json:"mg"`
 	Termination string `json:"termination"`
 	Context     string `json:"context"`
@@ -129,7 +130,7 @@ func mgStatus(m mgc.MGInfo) MGStatus {
 }
 
 func legStatus(l mgc.LegInfo) LegStatus {
-	s := LegStatus{MG: midText(l.ID.MG), Termination: string(l.ID.Termination), Context: l.Context.String(), State: l.State.String()}
+	s := LegStatus{Call: l.Call, MG: midText(l.ID.MG), Termination: string(l.ID.Termination), Context: l.Context.String(), State: l.State.String()}
 	if l.Peer != nil {
 		s.Peer = l.Peer.String()
 	}

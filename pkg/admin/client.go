@@ -218,3 +218,21 @@ func (c *Client) Mixers(ctx context.Context, mg string) (ms []MixerStatus, err e
 	err = c.Do(ctx, http.MethodGet, "/v1/mixers"+query("mg", mg), nil, &ms)
 	return
 }
+
+// PlaceCall places a two-party call.
+func (c *Client) PlaceCall(ctx context.Context, req PlaceCallRequest) (cs CallStatus, err error) {
+	err = c.Do(ctx, http.MethodPost, "/v1/calls", req, &cs)
+	return
+}
+
+// Calls lists the calls, of mg if it is not empty.
+func (c *Client) Calls(ctx context.Context, mg string) (cs []CallStatus, err error) {
+	err = c.Do(ctx, http.MethodGet, "/v1/calls"+query("mg", mg), nil, &cs)
+	return
+}
+
+// ReleaseCall releases every leg of a call.
+func (c *Client) ReleaseCall(ctx context.Context, call string) (cs CallStatus, err error) {
+	err = c.Do(ctx, http.MethodDelete, "/v1/calls/"+url.PathEscape(call), nil, &cs)
+	return
+}

@@ -54,6 +54,8 @@ type Options struct {
 	Backend Backend
 	// MGC is the MGC layer's view; nil when the daemon runs none.
 	MGC MGCView
+	// Calls places and releases calls (/v1/calls); nil takes none.
+	Calls CallControl
 	// Metrics serves /metrics; nil serves none.
 	Metrics *Metrics
 	// Token, when set, is the bearer token /v1/ and /metrics require.
@@ -111,6 +113,9 @@ func New(o Options) *Server {
 		"GET /v1/mgs":                  s.mgs,
 		"GET /v1/legs":                 s.legs,
 		"GET /v1/mixers":               s.mixers,
+		"GET /v1/calls":                s.calls,
+		"POST /v1/calls":               s.placeCall,
+		"DELETE /v1/calls/{call}":      s.releaseCall,
 	} {
 		m.Handle(pattern, s.auth(s.api(h)))
 	}
@@ -182,7 +187,9 @@ func (s *Server) api(h func(*http.Request) (int, any, error)) http.Handler {
 				status = http.StatusNotFound
 			case errors.Is(err, megaco.ErrUserExists), errors.Is(err, errAmbiguous):
 				status = http.StatusConflict
-			case errors.Is(err, errNoMGC):
+			case errors.Is(err, mgc.ErrMGNotReady), errors.Is(err, mgc.ErrGraceful):
+				status = http.StatusServiceUnavailable
+			case errors.Is(err, errNoMGC), errors.Is(err, errNoCallControl):
 				status = http.StatusNotImplemented
 			default:
 				status = http.StatusInternalServerError
