@@ -32,6 +32,16 @@ const (
 	Binary                      // ASN.1 BER (Annex A)
 )
 
+// Detect tells which encoding a message is in: Binary when it starts with
+// the SEQUENCE tag of a BER MegacoMessage (0x30, the character '0', which
+// no text message starts with), Pretty (text in either form) otherwise.
+func Detect(b []byte) Encoding {
+	if len(b) > 0 && b[0] == 0x30 {
+		return Binary
+	}
+	return Pretty
+}
+
 var encodingNames = [...]string{Pretty: "pretty", Compact: "compact", Binary: "binary"}
 
 func (e Encoding) String() string {

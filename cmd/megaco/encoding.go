@@ -30,14 +30,9 @@ func (f *binaryFlags) codec() (*ber.Codec, error) {
 	return ber.New(ber.WithTermIDs(ids), ber.WithRawValues(f.raw)), nil
 }
 
-// isBinary tells a BER message from a text one: BER starts with the
-// SEQUENCE tag 0x30, which is '0', and no text message starts with a
-// digit.
-func isBinary(b []byte) bool { return len(b) > 0 && b[0] == 0x30 }
-
 // decodeAny decodes a message in whichever encoding it is in.
 func decodeAny(b []byte, bin *ber.Codec) (*h248.Message, codec.Encoding, error) {
-	if isBinary(b) {
+	if codec.Detect(b) == codec.Binary {
 		m, err := bin.Decode(b)
 		return m, codec.Binary, err
 	}

@@ -108,7 +108,7 @@ func transcodeFile(cmd *cobra.Command, w io.Writer, name string, enc codec.Encod
 	if err != nil {
 		return err
 	}
-	if check && !isBinary(b) {
+	if check && codec.Detect(b) != codec.Binary {
 		return checkMessage(b)
 	}
 	m, _, err := decodeAny(b, bin)

@@ -45,9 +45,10 @@ func testPackages() []ber.Package {
 				Name: "hsdet", ID: 0xFE01, Type: ber.TypeBoolean, True: "on", False: "off"}})
 		}
 	}
-	// Packages named in v3_large_audit_reply's Packages descriptor only.
-	for i, name := range []string{"it", "srvtn", "xcg", "ind", "bcg", "mfg", "mfd", "ds", "gb", "stimal", "amet"} {
-		pkgs = append(pkgs, ber.Package{Name: name, ID: 0xFE10 + uint16(i), Version: 1})
+	// Packages named in v3_large_audit_reply's Packages descriptor only
+	// (it, the first of them, is a base package now).
+	for i, name := range []string{"srvtn", "xcg", "ind", "bcg", "mfg", "mfd", "ds", "gb", "stimal", "amet"} {
+		pkgs = append(pkgs, ber.Package{Name: name, ID: 0xFE11 + uint16(i), Version: 1})
 	}
 	return append(pkgs,
 		ber.Package{Name: "an", ID: 0x001d, Version: 1, Signals: []ber.Item{

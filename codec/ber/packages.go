@@ -1,8 +1,9 @@
 package ber
 
 // The base packages of H.248.1 Annex E (RFC 3525 Annex E, with the v2
-// additions g/sc RID, root 7-8 and the tone direction btd) and the SDP
-// property tags of Annex C.11, with their binary ids and value types.
+// additions g/sc RID, root 7-8 and the tone direction btd), the
+// inactivity timer of H.248.14 and the SDP property tags of Annex C.11,
+// with their binary ids and value types.
 
 // toneIDs are the tone ids of the tone generator and detector packages:
 // the wildcard of tonedet (E.4), the DTMF tones of dg (E.5) and the call
@@ -156,5 +157,9 @@ func BasePackages() []Package {
 				{Param: Param{Name: "ec", ID: 0x0008, Type: TypeBoolean, True: "on", False: "off"}},
 				intItem("gain", 0x000a),
 			}},
+		// H.248.14, the inactivity timer an MGC asks MGs for: ito with
+		// its maximum inactivity time mit.
+		{Name: "it", ID: 0x0045, Version: 1,
+			Events: []Item{{Param: Param{Name: "ito", ID: 0x0001}, Params: []Param{intParam("mit", 0x0001)}}}},
 	}
 }

@@ -135,12 +135,45 @@ func (c *Conn) sendMessage(m *h248.Message) {
 	b, err := c.p.Codec.Append(c.buf[:0], m)
 	if err != nil {
 		c.log.Error("encode", zap.Error(err))
-		return
+		if m = c.encodable(m); m == nil {
+			return
+		}
+		if b, err = c.p.Codec.Append(c.buf[:0], m); err != nil {
+			c.log.Error("encode", zap.Error(err))
+			return
+		}
 	}
 	c.buf = b
 	if err := c.p.Send(b); err != nil {
 		c.log.Warn("send", zap.Error(err))
 	}
+}
+
+// encodable keeps the transactions of m that encode, one by one, and turns
+// a reply that does not (a name with no binary form, say) into error 500,
+// so that the peer hears why instead of resending until it gives up.
+// Requests that do not encode are dropped: their callers time out.
+func (c *Conn) encodable(m *h248.Message) *h248.Message {
+	out := *m
+	out.Transactions = nil
+	for _, t := range m.Transactions {
+		one := *m
+		one.Transactions = []h248.Transaction{t}
+		_, err := c.p.Codec.Append(c.buf[:0], &one)
+		if err == nil {
+			out.Transactions = append(out.Transactions, t)
+			continue
+		}
+		if r, ok := t.(*h248.TransactionReply); ok {
+			out.Transactions = append(out.Transactions, &h248.TransactionReply{ID: r.ID, SegmentNumber: r.SegmentNumber,
+				SegmentationComplete: r.SegmentationComplete, Error: &h248.ErrorDescriptor{
+					Code: h248.CodeInternalGatewayError, Text: "the reply cannot be encoded: " + err.Error()}})
+		}
+	}
+	if len(out.Transactions) == 0 {
+		return nil
+	}
+	return &out
 }
 
 func (c *Conn) encodedSize(m *h248.Message) int {

@@ -568,3 +568,22 @@ func TestBinaryByPort(t *testing.T) {
 		}
 	})
 }
+
+// TestUnencodableReply: a reply with no form in the connection's
+// encoding reaches the peer as error 500 saying why, not as silence. The
+// MGC sends binary and the MG text: each reads the other's encoding (they
+// once answered each other's messages with syntax errors forever).
+func TestUnencodableReply(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := newSetup(t, 1, func(c *megaco.UserConfig) { c.Encoding = codec.Binary })
+		s.mgcH.answer = func(req *megaco.Request) megaco.Answer {
+			return megaco.Reply(h248.ActionReply{ContextID: h248.ContextNull, Commands: []h248.CommandReply{
+				&h248.NotifyReply{TerminationIDs: []h248.TerminationID{"no/binary/form/here"}}}})
+		}
+		_, err := s.mgToMGC.Call(context.Background(), notify())
+		var re *engine.ReplyError
+		if !errors.As(err, &re) || re.Descriptor.Code != h248.CodeInternalGatewayError || !strings.Contains(re.Descriptor.Text, "cannot be encoded") {
+			t.Fatalf("call: %v, want error 500 about the encoding", err)
+		}
+	})
+}

@@ -188,9 +188,15 @@ func (u *User) HandlePacket(p transport.Packet) {
 	st.received.Add(1)
 	cfg := u.config()
 	enc := encodingFor(cfg, p.Local)
-	cod, err := newCodec(enc, cfg)
+	// Read what the peer sent, text or binary, whatever this side sends:
+	// two sides that answered each other's messages with syntax errors
+	// would never stop.
+	dec := enc
+	if got := codec.Detect(p.Data); (got == codec.Binary) != (enc == codec.Binary) {
+		dec = got
+	}
+	cod, err := newCodec(dec, cfg)
 	if err != nil {
-		// Text is read in either form; binary needs the binary codec.
 		u.log.Warn("no codec for the message", zap.Stringer("peer", p.From), zap.Error(err))
 		st.decodeErrors.Add(1)
 		return
