@@ -28,7 +28,7 @@ func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newTranscodeCmd(), newBenchCmd(), newMGSimCmd(), newDemoCmd())
-	root.AddCommand(newServeCmd(), newConfigCmd(), newUserCmd(), newConnCmd(), newSystemCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newConfigCmd(), newUserCmd(), newConnCmd(), newSystemCmd(), newVersionCmd(), newCDRCmd())
 	root.AddCommand(newMGCCmds()...)
 	return root
 }
