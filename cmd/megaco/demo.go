@@ -233,7 +233,7 @@ func runDemo(ctx context.Context, out io.Writer, n pion.Net, dc demoConfig) erro
 	defer st.Close()
 	lc := loadConfig{transport: "udp", version: 2}
 	mgcUser := demoUserConfig(lc, c)
-	mgcUser.MinTransID = uint32(time.Now().Unix()) // a restarted demo MGC must not reuse ids
+	mgcUser.FirstTransID = megaco.RandomTransID(mgcUser.Config)
 	tr, u, err := listenUser(st, n, "udp", dc.listen, mgcUser)
 	if err != nil {
 		return err

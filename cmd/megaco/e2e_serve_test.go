@@ -152,7 +152,8 @@ var (
 func TestEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	cfgFile := filepath.Join(dir, "megaco.yaml")
-	cfg := `admin:
+	cfg := `data_dir: ` + filepath.Join(dir, "data") + `
+admin:
   listen: 127.0.0.1:0
 log:
   format: json

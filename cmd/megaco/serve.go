@@ -23,11 +23,13 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/megaco/megaco/pkg/admin"
+	"github.com/megaco/megaco/pkg/callstore"
 	"github.com/megaco/megaco/pkg/config"
 	"github.com/megaco/megaco/pkg/engine"
 	"github.com/megaco/megaco/pkg/h248"
 	"github.com/megaco/megaco/pkg/megaco"
 	"github.com/megaco/megaco/pkg/mgc"
+	"github.com/megaco/megaco/pkg/replication"
 	"github.com/megaco/megaco/transport"
 )
 
@@ -85,6 +87,14 @@ type daemon struct {
 	closing atomic.Bool
 	api     *admin.Server
 
+	// The replicated state: the call store and its node; active while
+	// this instance holds the group's lease.
+	node     *replication.Node
+	store    *callstore.Store
+	rec      storeSlot
+	instance string
+	active   atomic.Bool
+
 	mu    sync.Mutex
 	cfg   *config.Loaded
 	users map[h248.MID]*served
@@ -121,13 +131,14 @@ func newDaemon(logw io.Writer, l *config.Loaded, fs *pflag.FlagSet) (*daemon, er
 	}
 	d := &daemon{flags: fs, log: log, levels: levels, net: n, cfg: l, users: map[h248.MID]*served{}, metrics: admin.NewMetrics()}
 	d.st = megaco.NewStack(megaco.WithLogger(log), megaco.WithObserver(d.metrics))
-	// The MGC layer is the handler of every user. The call store and the
-	// state replicator (issue 8) plug in here: their application takes
-	// the place of the resync counter, restored before the users start.
-	d.ctrl = mgc.New(l.MGC.Config, &loggingApp{Application: d.metrics.ResyncCounter(), log: log.Named("mgc")}, log)
+	// The MGC layer is the handler of every user; it reports every change
+	// of a call to the call store, opened in run.
+	mcfg := l.MGC.Config
+	mcfg.Recorder = &d.rec
+	d.ctrl = mgc.New(mcfg, &loggingApp{Application: d.metrics.ResyncCounter(), log: log.Named("mgc")}, log)
 	d.handler = &gate{Controller: d.ctrl, closing: &d.closing, log: log.Named("serve")}
 	d.metrics.Watch(d.st, d.ctrl)
-	d.api = admin.New(admin.Options{Stack: d.st, Backend: d, MGC: d.ctrl, Calls: d.ctrl, Metrics: d.metrics,
+	d.api = admin.New(admin.Options{Stack: d.st, Backend: d, MGC: d.ctrl, Calls: d.ctrl, Replication: d, Metrics: d.metrics,
 		Token: l.Admin.Token, Version: binaryVersion(), Log: log})
 	return d, nil
 }
@@ -144,24 +155,24 @@ func (d *daemon) run(out io.Writer, sig <-chan os.Signal) error {
 	}
 	apiErr := make(chan error, 1)
 	go func() { apiErr <- d.api.Serve(ln) }()
-	for i, u := range l.Users {
-		if _, err := d.startUser(u, i); err != nil {
-			d.shutdown(0)
-			<-apiErr
-			return fmt.Errorf("users[%d]: %w", i, err)
-		}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := d.openState(ctx, l); err != nil {
+		d.shutdown(0)
+		<-apiErr
+		return err
 	}
-	d.api.SetReady(true)
-	d.mu.Lock()
-	for mid, s := range d.users {
-		fmt.Fprintf(out, "megaco serve: user %v on %s %s\n", mid, s.spec.Transport, s.tr.LocalAddr())
-	}
-	d.mu.Unlock()
-	fmt.Fprintf(out, "megaco serve: ready, admin API on http://%s\n", ln.Addr())
-	d.log.Info("ready", zap.Stringer("admin", ln.Addr()), zap.Int("users", len(l.Users)))
+	fmt.Fprintf(out, "megaco serve: instance %s of group %s, admin API on http://%s\n", d.instance, l.Replication.Group, ln.Addr())
+	// A standby until it holds the lease; then it takes over.
+	activeErr := make(chan error, 1)
+	go func() { activeErr <- d.activate(ctx, out, ln.Addr()) }()
 
 	for {
 		select {
+		case err := <-activeErr:
+			d.shutdown(0)
+			<-apiErr
+			return err
 		case s := <-sig:
 			if s == syscall.SIGHUP {
 				d.reload()
@@ -197,6 +208,7 @@ func (d *daemon) shutdown(timeout time.Duration) {
 	if n := d.outstanding(); n > 0 {
 		d.log.Warn("stopping with transactions outstanding: they fail", zap.Int("outstanding", n))
 	}
+	d.handOver()
 	d.st.Close()
 	d.ctrl.Close()
 	d.mu.Lock()
@@ -205,6 +217,7 @@ func (d *daemon) shutdown(timeout time.Duration) {
 	}
 	d.users = map[h248.MID]*served{}
 	d.mu.Unlock()
+	d.closeState()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = d.api.Shutdown(ctx)
@@ -343,6 +356,7 @@ func (d *daemon) startUser(u config.User, index int) (h248.MID, error) {
 	cfg := d.config()
 	uc := u.UserConfig(cfg.MGC)
 	uc.Handler = d.handler
+	uc.FirstTransID = megaco.RandomTransID(uc.Config)
 	tr, mu, err := listenUserAs(d.st, d.net, u.Transport, u.ListenAddr(cfg.ListenHost), u.MID, uc, d.log)
 	if err != nil {
 		return h248.MID{}, err

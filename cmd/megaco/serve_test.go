@@ -62,7 +62,11 @@ type testDaemon struct {
 // args) and waits for its ready line.
 func startDaemon(t *testing.T, yaml string, args ...string) *testDaemon {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), "megaco.yaml")
+	dir := t.TempDir()
+	file := filepath.Join(dir, "megaco.yaml")
+	if !strings.Contains(yaml, "data_dir:") {
+		yaml = "data_dir: " + filepath.Join(dir, "data") + "\n" + yaml
+	}
 	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -38,7 +38,10 @@ type CallStatus struct {
 	Legs []LegStatus `json:"legs"`
 }
 
-var errNoCallControl = errors.New("the daemon takes no call control")
+var (
+	errNoCallControl = errors.New("the daemon takes no call control")
+	errNoReplication = errors.New("the daemon replicates nothing")
+)
 
 func (s *Server) callControl() (CallControl, error) {
 	if s.o.Calls == nil {
@@ -159,4 +162,41 @@ func (s *Server) releaseCall(r *http.Request) (int, any, error) {
 		}
 	}
 	return http.StatusOK, cs, nil
+}
+
+// ReplicationStatus is an instance's part in its group: active (serving
+// the MGs) or standby (following the calls), and the calls and CDRs it
+// holds.
+type ReplicationStatus struct {
+	Instance string `json:"instance"`
+	Role     string `json:"role"`
+	// Calls are the active calls of the call store: recorded on the
+	// active instance, followed on a standby.
+	Calls int `json:"calls"`
+	// CDRs were emitted by this instance; CDRsStored stored in its
+	// database.
+	CDRs       uint64 `json:"cdrs"`
+	CDRsStored uint64 `json:"cdrsStored"`
+}
+
+// ReplicationView reports the replication status.
+type ReplicationView interface {
+	Replication(ctx context.Context) (ReplicationStatus, error)
+}
+
+func (s *Server) replication(r *http.Request) (int, any, error) {
+	if s.o.Replication == nil {
+		return 0, nil, errNoReplication
+	}
+	rs, err := s.o.Replication.Replication(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, rs, nil
+}
+
+// Replication reports the daemon's role in its group.
+func (c *Client) Replication(ctx context.Context) (rs ReplicationStatus, err error) {
+	err = c.Do(ctx, http.MethodGet, "/v1/replication", nil, &rs)
+	return
 }

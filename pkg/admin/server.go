@@ -56,6 +56,9 @@ type Options struct {
 	MGC MGCView
 	// Calls places and releases calls (/v1/calls); nil takes none.
 	Calls CallControl
+	// Replication reports the instance's role and state
+	// (/v1/replication); nil when there is none.
+	Replication ReplicationView
 	// Metrics serves /metrics; nil serves none.
 	Metrics *Metrics
 	// Token, when set, is the bearer token /v1/ and /metrics require.
@@ -114,6 +117,7 @@ func New(o Options) *Server {
 		"GET /v1/legs":                 s.legs,
 		"GET /v1/mixers":               s.mixers,
 		"GET /v1/calls":                s.calls,
+		"GET /v1/replication":          s.replication,
 		"POST /v1/calls":               s.placeCall,
 		"DELETE /v1/calls/{call}":      s.releaseCall,
 	} {
@@ -189,7 +193,7 @@ func (s *Server) api(h func(*http.Request) (int, any, error)) http.Handler {
 				status = http.StatusConflict
 			case errors.Is(err, mgc.ErrMGNotReady), errors.Is(err, mgc.ErrGraceful):
 				status = http.StatusServiceUnavailable
-			case errors.Is(err, errNoMGC), errors.Is(err, errNoCallControl):
+			case errors.Is(err, errNoMGC), errors.Is(err, errNoCallControl), errors.Is(err, errNoReplication):
 				status = http.StatusNotImplemented
 			default:
 				status = http.StatusInternalServerError

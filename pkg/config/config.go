@@ -68,10 +68,14 @@ type MGC struct {
 	AllowAddrs []netip.Prefix `yaml:"allow_addrs"`
 }
 
-// Replication is carried for the state replicator (issue 8).
+// Replication configures the state replicator and the call store: a NATS
+// URL (empty: an embedded server in the data directory), the group of
+// instances that share the calls, this instance's name and its lease.
 type Replication struct {
-	URL   string `yaml:"url"`
-	Group string `yaml:"group"`
+	URL      string        `yaml:"url"`
+	Group    string        `yaml:"group"`
+	Instance string        `yaml:"instance"`
+	LeaseTTL time.Duration `yaml:"lease_ttl"`
 }
 
 // User is one megaco user of the daemon (Erlang's {Mid, [user_config()]}):
@@ -164,6 +168,15 @@ func (c *Config) validate() []Problem {
 	}
 	if len(c.MGC.AuditPages) == 0 {
 		bad("mgc.audit_pages", "must name at least one page, such as *")
+	}
+	if !validName(c.Replication.Group) {
+		bad("replication.group", "want letters, digits, - and _, got %q", c.Replication.Group)
+	}
+	if c.Replication.Instance != "" && !validName(c.Replication.Instance) {
+		bad("replication.instance", "want letters, digits, - and _, got %q", c.Replication.Instance)
+	}
+	if c.Replication.LeaseTTL < time.Second {
+		bad("replication.lease_ttl", "must be at least 1s")
 	}
 	if c.Replication.URL != "" {
 		if u, err := url.Parse(c.Replication.URL); err != nil || u.Scheme == "" {
@@ -293,4 +306,18 @@ func DecodeUser(data []byte, u *User) error {
 	}
 	*u = c
 	return nil
+}
+
+// validName reports whether s names a replication group or instance: it
+// becomes part of NATS stream and consumer names.
+func validName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

@@ -32,6 +32,11 @@ type Params struct {
 	Logger *zap.Logger
 	// Observer, if set, counts what the connection does.
 	Observer Observer
+	// FirstTransID is the first transaction id to use, within
+	// [MinTransID, MaxTransID]; 0 is MinTransID. A restarted MGC, or a
+	// standby taking over an address, starts away from the ids its
+	// predecessor used: the peer's reply cache still holds their replies.
+	FirstTransID uint32
 }
 
 // Conn is one connection's transaction engine: a loop goroutine that owns
@@ -63,6 +68,9 @@ func New(cfg Config, p Params) (*Conn, error) {
 		upcalls: newQueue(),
 	}
 	st := newState(cfg, p.Local, c.encodedSize)
+	if id := p.FirstTransID; id >= cfg.MinTransID && id <= cfg.MaxTransID {
+		st.nextID = id
+	}
 	st.obs = p.Observer
 	c.wg.Add(2)
 	go c.loop(st)

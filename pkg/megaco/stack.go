@@ -13,6 +13,7 @@ package megaco
 
 import (
 	"errors"
+	"math/rand/v2"
 	"net/netip"
 	"sync"
 	"sync/atomic"
@@ -54,12 +55,25 @@ type UserConfig struct {
 	// raw text form instead of RFC 3525 A.2's typed form (what Wireshark
 	// expects); both are read.
 	RawValues bool
+	// FirstTransID is where the transaction ids of new connections start
+	// (0: min_trans_id). An MGC that restarts, or a standby that takes
+	// over its predecessor's address and MID, starts elsewhere
+	// (RandomTransID): its MGs still hold replies to the ids the previous
+	// one used, for their reply_timer, and would answer from that cache.
+	FirstTransID uint32
 	// Handler gets the callbacks; nil is BaseHandler.
 	Handler Handler
 	// AllowMIDs and AllowAddrs, when not empty, are the only peers that
 	// may connect; anything else is refused and logged.
 	AllowMIDs  []h248.MID
 	AllowAddrs []netip.Prefix
+}
+
+// RandomTransID picks a FirstTransID in the lower half of cfg's range, so
+// that a new incarnation is unlikely to meet its predecessor's recent ids.
+func RandomTransID(cfg engine.Config) uint32 {
+	span := (uint64(cfg.MaxTransID) - uint64(cfg.MinTransID)) / 2
+	return cfg.MinTransID + uint32(rand.Uint64N(span+1))
 }
 
 // Validate checks the engine settings and the binary mapping.

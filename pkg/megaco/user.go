@@ -148,9 +148,10 @@ func (u *User) newConn(cfg UserConfig, remote h248.MID, tr transport.Transport, 
 			}
 			return tr.Send(c.peer(), b)
 		},
-		Upcalls:  c,
-		Logger:   u.log.With(zap.Stringer("peer", to)),
-		Observer: u.stack.obs,
+		Upcalls:      c,
+		Logger:       u.log.With(zap.Stringer("peer", to)),
+		Observer:     u.stack.obs,
+		FirstTransID: cfg.FirstTransID,
 	})
 	if err != nil {
 		return nil, err

@@ -39,6 +39,6 @@
 //
 // The controller is the megaco.Handler of the MGC's user. A restarted MGC
 // should start its transaction ids away from the previous incarnation's
-// (UserConfig.MinTransID), or its first requests hit its MGs' reply
-// caches for up to their reply_timer.
+// (megaco.UserConfig.FirstTransID, megaco.RandomTransID), or its first
+// requests hit its MGs' reply caches for up to their reply_timer.
 package mgc
