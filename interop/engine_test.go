@@ -123,7 +123,14 @@ func TestErlangEngine(t *testing.T) {
 	}
 	bin := buildMegaco(t)
 	for _, transport := range []string{"udp", "tcp"} {
-		for _, enc := range []string{"pretty", "compact"} {
+		for _, enc := range []string{"pretty", "compact", "binary"} {
+			// Erlang's transaction sender encodes transactions one by one,
+			// which its binary encoders do not implement (not_implemented):
+			// over binary it runs without trans_ack and trans_req.
+			erlSender := []string{"--trans-ack", "--trans-req", "--trans-timer-ms", "10"}
+			if enc == "binary" {
+				erlSender = nil
+			}
 			t.Run(transport+"/"+enc+"/erlang-mg", func(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 				defer cancel()
@@ -132,10 +139,9 @@ func TestErlangEngine(t *testing.T) {
 					"--listen", fmt.Sprintf("127.0.0.1:%d", mgcPort), "--pairs", "500", "--parallel", "4",
 					"--ack", "imm", "--auto-ack", "--trans-ack", "--trans-timer", "10ms")
 				ours.waitLine(t, regexp.MustCompile(`listening on`))
-				mg := start(t, ctx, "escript", erlangScript("mg_sim.escript"), "--mgc-port", fmt.Sprint(mgcPort),
+				mg := start(t, ctx, "escript", append([]string{erlangScript("mg_sim.escript"), "--mgc-port", fmt.Sprint(mgcPort),
 					"--port", fmt.Sprint(mgPort), "--transport", transport, "--encoding", enc, "--pending",
-					"--ack", "imm", "--auto-ack", "--trans-ack", "--trans-req", "--trans-timer-ms", "10",
-					"--notify", "20", "--idle-s", "2")
+					"--ack", "imm", "--auto-ack", "--notify", "20", "--idle-s", "2"}, erlSender...)...)
 				out, err := ours.wait(t)
 				if err != nil {
 					t.Errorf("our MGC: %v\n%s", err, out)
@@ -153,9 +159,9 @@ func TestErlangEngine(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 				defer cancel()
 				mgcPort, mgPort := freePort(t), freePort(t)
-				mgc := start(t, ctx, "escript", erlangScript("mgc_sim.escript"), "--port", fmt.Sprint(mgcPort),
+				mgc := start(t, ctx, "escript", append([]string{erlangScript("mgc_sim.escript"), "--port", fmt.Sprint(mgcPort),
 					"--transport", transport, "--encoding", enc, "--pairs", "500", "--parallel", "4", "--negative",
-					"--ack", "imm", "--auto-ack", "--trans-ack", "--trans-req", "--trans-timer-ms", "10")
+					"--ack", "imm", "--auto-ack"}, erlSender...)...)
 				mgc.waitLine(t, regexp.MustCompile(`mgc_sim: listening`))
 				ours := start(t, ctx, bin, "bench", "load", "--role", "mg", "--transport", transport, "--encoding", enc,
 					"--listen", fmt.Sprintf("127.0.0.1:%d", mgPort), "--mgc", fmt.Sprintf("127.0.0.1:%d", mgcPort),

@@ -273,7 +273,7 @@ func loadLoop(ctx context.Context, c *megaco.Conn, pairs, parallel int, complete
 			var first error
 			for i := 0; i < share && ctx.Err() == nil; i++ {
 				t0 := time.Now()
-				replies, err := c.Call(ctx, addAction(w))
+				replies, err := c.Call(ctx, addAction(w, c.Encoding() == codec.Binary))
 				l1 := time.Since(t0)
 				var cid h248.ContextID
 				var tids []h248.TerminationID
@@ -369,15 +369,20 @@ func cmp(first, err error) error {
 	return err
 }
 
-// addAction adds tdm/1/w and rtp/$ into a new context, as mgc_sim does.
-func addAction(w int) []h248.ActionRequest {
-	tdm := h248.TerminationID(fmt.Sprintf("tdm/1/%d", w))
+// addAction adds tdm/1/w and rtp/$ into a new context, as mgc_sim does;
+// in binary with its naming, Erlang's default mapping of three 8-bit
+// levels: 00000001/00000001/w and 00000010/$.
+func addAction(w int, binary bool) []h248.ActionRequest {
+	tdm, rtp := h248.TerminationID(fmt.Sprintf("tdm/1/%d", w)), h248.TerminationID("rtp/$")
+	if binary {
+		tdm, rtp = h248.TerminationID(fmt.Sprintf("00000001/00000001/%08b", w&0xFF)), "00000010/$"
+	}
 	return []h248.ActionRequest{{ContextID: h248.ContextChoose, Commands: []h248.CommandRequest{
 		{Command: &h248.AmmRequest{Verb: h248.CmdAdd, TerminationIDs: []h248.TerminationID{tdm}, Descriptors: []h248.Descriptor{
 			&h248.MediaDescriptor{Stream: &h248.StreamParms{LocalControl: &h248.LocalControlDescriptor{Mode: h248.Some(h248.SendRecv)}}},
 			&h248.EventsDescriptor{RequestID: h248.Some[h248.RequestID](1), Events: []h248.RequestedEvent{{Name: "al/on"}}},
 		}}},
-		{Command: &h248.AmmRequest{Verb: h248.CmdAdd, TerminationIDs: []h248.TerminationID{"rtp/$"}, Descriptors: []h248.Descriptor{
+		{Command: &h248.AmmRequest{Verb: h248.CmdAdd, TerminationIDs: []h248.TerminationID{rtp}, Descriptors: []h248.Descriptor{
 			&h248.MediaDescriptor{Streams: []h248.StreamDescriptor{{ID: 1, Parms: h248.StreamParms{
 				LocalControl: &h248.LocalControlDescriptor{Mode: h248.Some(h248.RecvOnly),
 					Props: []h248.PropertyParm{{Name: "nt/jit", Value: h248.Single(h248.Unquoted("40"))}}},

@@ -106,6 +106,7 @@ prints each MG's counters.`,
 	f.IntVar(&s.MixerPool, "mixer-pool", mgsim.DefaultMixerPool, "conference ports mix/<n> that mix/$ allocates; 0 for none")
 	f.BoolVar(&s.AcceptAny, "accept-any", false, "accept any termination name (and <prefix>/$), for MGCs that name terminations their own way")
 	f.StringVar(&s.LocalIP, "local-ip", "", "address in the Local SDP (default: the --listen address, or 127.0.0.1)")
+	f.StringSliceVar(&s.RootPackages, "root-packages", nil, "packages an audit of ROOT lists (default: all it realizes; Erlang's binary codec knows no it)")
 	f.IntVar(&s.MaxAuditReplies, "max-audit", mgsim.DefaultMaxAuditReplies, "terminations one audit may return before error 533")
 	f.Float64Var(&s.ErrorRate, "error-rate", 0, "share of requests answered with --error-code instead of executed")
 	f.IntVar(&c.errorCode, "error-code", int(mgsim.DefaultErrorCode), "the injected error code")
@@ -241,9 +242,29 @@ func runMGSim(ctx context.Context, out io.Writer, n pion.Net, c mgSimConfig, rea
 			}
 		}()
 	}
+	stopProgress := startProgress(out, isTerminal(out), 500*time.Millisecond, func() string {
+		t := totals(mgs)
+		return fmt.Sprintf("mg-sim: %d MGs, %d registered, %d requests, %d contexts", len(mgs), t.Registrations, t.Requests, t.Contexts)
+	})
 	wg.Wait()
+	stopProgress()
 	printStats(out, mgs)
 	return errors.Join(errs...)
+}
+
+// totals sums the counters of the MGs; Registrations counts the MGs
+// registered now.
+func totals(mgs []*mgsim.MG) mgsim.Stats {
+	var total mgsim.Stats
+	for _, m := range mgs {
+		s := m.Stats()
+		total.Requests += s.Requests
+		total.Contexts += s.Contexts
+		if s.MGC != "" {
+			total.Registrations++
+		}
+	}
+	return total
 }
 
 func startSimNode(st *megaco.Stack, n pion.Net, addr string, lc loadConfig, enc codec.Encoding, ack engine.AckMode, cfg mgsim.Config) (*simNode, error) {
@@ -358,7 +379,6 @@ func raiseEvent(ctx context.Context, out io.Writer, m *mgsim.MG, digits string, 
 }
 
 func printStats(out io.Writer, mgs []*mgsim.MG) {
-	var total mgsim.Stats
 	for _, m := range mgs {
 		s := m.Stats()
 		mgc := s.MGC
@@ -367,13 +387,9 @@ func printStats(out io.Writer, mgs []*mgsim.MG) {
 		}
 		fmt.Fprintf(out, "mg-sim: %v mgc=%s registrations=%d requests=%d contexts=%d notifies=%d/%d failed ito=%d injected=%d dropped=%d\n",
 			s.MID, mgc, s.Registrations, s.Requests, s.Contexts, s.Notifies, s.FailedNotifies, s.Inactivity, s.InjectedErrors, s.Dropped)
-		total.Requests += s.Requests
-		total.Contexts += s.Contexts
-		if s.MGC != "" {
-			total.Registrations++
-		}
 	}
 	if len(mgs) > 1 {
+		total := totals(mgs)
 		fmt.Fprintf(out, "mg-sim: %d MGs, %d registered, %d requests, %d contexts\n", len(mgs), total.Registrations, total.Requests, total.Contexts)
 	}
 }

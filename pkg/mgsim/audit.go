@@ -245,14 +245,20 @@ func (g *Gateway) describe(t *termination, ad *h248.AuditDescriptor, cap bool) [
 		out = append(out, sd)
 	}
 	if w.tokens[h248.AuditPackages] {
-		out = append(out, packagesDescriptor(t.kind))
+		out = append(out, g.packagesDescriptor(t.kind))
 	}
 	return out
 }
 
-func packagesDescriptor(k Kind) *h248.PackagesDescriptor {
+// packagesDescriptor lists the packages a kind of termination realizes;
+// on ROOT, Config.RootPackages when set.
+func (g *Gateway) packagesDescriptor(k Kind) *h248.PackagesDescriptor {
 	pd := &h248.PackagesDescriptor{}
-	for _, p := range packagesOf(k) {
+	pkgs := packagesOf(k)
+	if k == KindRoot && len(g.cfg.RootPackages) > 0 {
+		pkgs = g.cfg.RootPackages
+	}
+	for _, p := range pkgs {
 		pd.Items = append(pd.Items, h248.PackagesItem{Name: p, Version: 1})
 	}
 	return pd
@@ -301,7 +307,7 @@ func (g *Gateway) describeRoot(ad *h248.AuditDescriptor, cap bool) []h248.Descri
 		}
 	}
 	if w.tokens[h248.AuditPackages] {
-		out = append(out, packagesDescriptor(KindRoot))
+		out = append(out, g.packagesDescriptor(KindRoot))
 	}
 	return out
 }

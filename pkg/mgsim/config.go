@@ -57,6 +57,10 @@ type Config struct {
 	// MaxTermsPerContext bounds the terminations of a context
 	// (root/maxTerminationsPerContext, 64); beyond it Add fails with 434.
 	MaxTermsPerContext int `json:"max_terms_per_context" yaml:"max_terms_per_context"`
+	// RootPackages, when set, are the packages an audit of ROOT lists
+	// instead of all it realizes: an MGC whose binary name resolver lacks
+	// one (Erlang/OTP's lacks H.248.14's it) may be spared it.
+	RootPackages []string `json:"root_packages" yaml:"root_packages"`
 	// MaxAuditReplies bounds the terminations one AuditValue or
 	// AuditCapabilities may return with descriptors (128), and 16 times
 	// that with their ids only (Audit{}, or the context list of

@@ -59,9 +59,12 @@ func New(cfg Config) *Gateway {
 }
 
 // NewGateway returns a gateway that accepts any termination name (the
-// load benchmark's MG), with localIP in its SDP.
+// load benchmark's MG), with localIP in its SDP. Like Erlang's mg_sim,
+// which it stands in for, its ROOT lists the base packages only: Erlang's
+// binary codec cannot read H.248.14's it.
 func NewGateway(localIP string) *Gateway {
-	return New(Config{AcceptAny: true, LocalIP: localIP, RTPPool: 65535, MaxContexts: 1 << 30})
+	return New(Config{AcceptAny: true, LocalIP: localIP, RTPPool: 65535, MaxContexts: 1 << 30,
+		RootPackages: []string{"g", "root", "nt", "rtp", "tdmc", "al", "cg", "dd"}})
 }
 
 // Config returns the gateway's configuration, defaults filled in.

@@ -469,3 +469,26 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestRootPackages: an audit of ROOT lists Config.RootPackages when set.
+func TestRootPackages(t *testing.T) {
+	audit := []h248.ActionRequest{{ContextID: h248.ContextNull, Commands: []h248.CommandRequest{{Command: &h248.AuditRequest{
+		TerminationIDs: []h248.TerminationID{h248.Root}, Audit: h248.AuditDescriptor{Tokens: []h248.AuditToken{h248.AuditPackages}}}}}}}
+	names := func(g *Gateway) []string {
+		var out []string
+		for _, d := range g.Execute(audit)[0].Commands[0].(*h248.AuditReply).Audit {
+			if pd, ok := d.(*h248.PackagesDescriptor); ok {
+				for _, it := range pd.Items {
+					out = append(out, it.Name)
+				}
+			}
+		}
+		return out
+	}
+	if got := names(New(Config{})); !slices.Contains(got, "it") {
+		t.Errorf("default ROOT packages %v lack it", got)
+	}
+	if got := names(New(Config{RootPackages: []string{"g", "root"}})); !slices.Equal(got, []string{"g", "root"}) {
+		t.Errorf("ROOT packages %v, want [g root]", got)
+	}
+}
