@@ -25,6 +25,7 @@ bench:
 	$(GO) run ./cmd/megaco bench codec --dir testdata/ber/ours --encoding binary --termids decimal,tdm=1,rtp=2:5,aaln=3,isdn=4
 	INTEROP=$(INTEROP) ./scripts/codec_compare.sh
 	INTEROP=$(INTEROP) ./testdata/ber/bench_compare.sh
+	INTEROP=$(INTEROP) ./scripts/load_compare.sh
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzTextDecode$$' -fuzztime $(FUZZTIME) ./codec/text

@@ -1,6 +1,6 @@
-// Command megaco is the megaco stack's one binary: transcoder, codec
-// benchmark and, as the project grows, daemon, demo, MG simulator and
-// admin client.
+// Command megaco is the megaco stack's one binary: the MGC daemon, the
+// demo, the MG simulator, the transcoder, the benchmarks and the admin
+// client.
 package main
 
 import (
@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -51,6 +52,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 }
 
+// defaultGOGC is the collector's target unless GOGC says otherwise: the
+// stack's live heap is small and every transaction allocates, so at Go's
+// 100 collections take a fifth of the load benchmark's CPU.
+const defaultGOGC = 400
+
 func main() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(defaultGOGC)
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
