@@ -74,14 +74,7 @@ func (m *mgEntry) clear() ([]LegInfo, []MixerInfo) {
 }
 
 func (c *Controller) terminated(legs []LegInfo, mixers []MixerInfo, cause error) {
-	var evs []callstore.Event
-	for _, l := range legs {
-		evs = append(evs, legEvent(callstore.LegTerminated, l, cause))
-	}
-	for _, x := range mixers {
-		evs = append(evs, mixerEvent(callstore.MixerDestroyed, x, cause))
-	}
-	c.record(evs...)
+	c.record(events(callstore.LegTerminated, legs, callstore.MixerDestroyed, mixers, cause)...)
 	c.callback(func(a Application) {
 		for _, l := range legs {
 			a.OnCallLegTerminated(l, cause)

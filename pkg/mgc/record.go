@@ -41,6 +41,18 @@ func mixerEvent(kind callstore.Kind, x MixerInfo, cause error) callstore.Event {
 	return callstore.Event{Kind: kind, Call: x.Call, Mixer: x.stored(), Cause: causeText(cause)}
 }
 
+// events builds the events of legs and mixers that change together.
+func events(legKind callstore.Kind, legs []LegInfo, mixerKind callstore.Kind, mixers []MixerInfo, cause error) []callstore.Event {
+	evs := make([]callstore.Event, 0, len(legs)+len(mixers))
+	for _, x := range mixers {
+		evs = append(evs, mixerEvent(mixerKind, x, cause))
+	}
+	for _, l := range legs {
+		evs = append(evs, legEvent(legKind, l, cause))
+	}
+	return evs
+}
+
 func causeText(err error) string {
 	if err == nil {
 		return ""

@@ -229,11 +229,7 @@ func (c *Controller) resync(ctx context.Context, m *mgEntry, found []foundContex
 	c.removeAll(ctx, mid, remove)
 	c.terminated(dropped, nil, ErrDropped)
 	c.terminated(vanished, endedMixers, ErrVanished)
-	kept := make([]callstore.Event, len(done))
-	for i, l := range done {
-		kept[i] = legEvent(callstore.LegKept, l, nil)
-	}
-	c.record(kept...)
+	c.record(events(callstore.LegKept, done, "", nil, nil)...)
 	c.callback(func(a Application) {
 		for _, l := range done {
 			a.OnSyncDone(l)
@@ -546,14 +542,7 @@ func (c *Controller) apply(ctx context.Context, m *mgEntry, sess *syncSession, o
 	for _, t := range separate {
 		c.moveToNewContext(ctx, mid, t)
 	}
-	var evs []callstore.Event
-	for _, x := range syncedMixers {
-		evs = append(evs, mixerEvent(callstore.MixerCreated, x, nil))
-	}
-	for _, l := range synced {
-		evs = append(evs, legEvent(callstore.LegOffered, l, nil))
-	}
-	c.record(evs...)
+	c.record(events(callstore.LegOffered, synced, callstore.MixerCreated, syncedMixers, nil)...)
 	// The seed confirms the legs it keeps once the decisions are applied.
 	c.callback(func(a Application) {
 		for _, l := range synced {
