@@ -14,10 +14,9 @@ import (
 	"testing"
 	"time"
 
-	natsserver "github.com/nats-io/nats-server/v2/server"
-
 	"github.com/megaco/megaco/pkg/admin"
 	"github.com/megaco/megaco/pkg/callstore"
+	"github.com/megaco/megaco/pkg/replication/natstest"
 )
 
 var reInstanceLine = regexp.MustCompile(`^megaco serve: instance (\S+) of group (\S+), admin API on http://(\S+)$`)
@@ -25,20 +24,7 @@ var reInstanceLine = regexp.MustCompile(`^megaco serve: instance (\S+) of group 
 // natsURL starts a NATS server with JetStream for the test: the cluster
 // an active/standby pair shares (one node here; three in production for
 // JetStream quorum).
-func natsURL(t *testing.T) string {
-	t.Helper()
-	ns, err := natsserver.NewServer(&natsserver.Options{Host: "127.0.0.1", Port: -1, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("NATS not ready")
-	}
-	t.Cleanup(ns.Shutdown)
-	return ns.ClientURL()
-}
+func natsURL(t *testing.T) string { return natstest.Server(t).ClientURL() }
 
 // freeUDPPort picks the MGs' service port of the pair at run time.
 func freeUDPPort(t *testing.T) int {

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/megaco/megaco/pkg/replication"
+	"github.com/megaco/megaco/pkg/replication/natstest"
 )
 
 // wait bounds every wait for an event in these tests; reaching it fails.
@@ -25,35 +24,7 @@ const wait = 15 * time.Second
 // TestMain checks, after all tests, that no goroutine of this package or
 // of NATS outlives the stores, nodes and servers the tests closed.
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		if leaked := leakedGoroutines(); leaked != "" {
-			fmt.Fprintf(os.Stderr, "leaked goroutines:\n%s\n", leaked)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
-
-func leakedGoroutines() string {
-	var stacks string
-	// Goroutines take a moment to see their connection closed.
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		stacks = ""
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			ours := strings.Contains(g, "nats-io/") || strings.Contains(g, "megaco/pkg/callstore.") ||
-				strings.Contains(g, "megaco/pkg/replication.")
-			if ours && !strings.Contains(g, "leakedGoroutines") {
-				stacks += g + "\n\n"
-			}
-		}
-		if stacks == "" {
-			return ""
-		}
-	}
-	return stacks
+	natstest.Main(m, "megaco/pkg/callstore.", "megaco/pkg/replication.")
 }
 
 func timeout(t testing.TB) context.Context {
@@ -64,25 +35,7 @@ func timeout(t testing.TB) context.Context {
 
 // testServer starts a JetStream server on a loopback port chosen at run
 // time: the NATS cluster that instances share.
-func testServer(t testing.TB) *server.Server {
-	t.Helper()
-	ns, err := server.NewServer(&server.Options{
-		Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Start()
-	if !ns.ReadyForConnections(wait) {
-		t.Fatal("server not ready")
-	}
-	t.Cleanup(func() {
-		ns.Shutdown()
-		ns.WaitForShutdown()
-	})
-	return ns
-}
+func testServer(t testing.TB) *server.Server { return natstest.Server(t) }
 
 // instance is a process of group "g": its replication node and call
 // store, with a sink that reports what it adds.

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/megaco/megaco/pkg/replication/natstest"
 )
 
 // startCluster starts a JetStream cluster of size servers on loopback
@@ -31,11 +33,11 @@ func startCluster(t *testing.T, size int) []*server.Server {
 			Routes:  server.RoutesFromStr(routes),
 		}
 	}
-	seed := startTestServer(t, opts(0, ""))
+	seed := natstest.Start(t, opts(0, ""))
 	routes := "nats://" + seed.ClusterAddr().String()
 	servers := []*server.Server{seed}
 	for i := 1; i < size; i++ {
-		servers = append(servers, startTestServer(t, opts(i, routes)))
+		servers = append(servers, natstest.Start(t, opts(i, routes)))
 	}
 	waitFor(t, "JetStream meta leader with every peer", func() bool {
 		for _, s := range servers {

@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
-	"runtime"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -15,6 +12,8 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+
+	"github.com/megaco/megaco/pkg/replication/natstest"
 )
 
 // wait bounds every wait for an event in these tests; reaching it fails.
@@ -22,63 +21,11 @@ const wait = 15 * time.Second
 
 // TestMain checks, after all tests, that no goroutine of this package or
 // of NATS outlives the nodes and servers the tests closed.
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if code == 0 {
-		if leaked := leakedGoroutines(); leaked != "" {
-			fmt.Fprintf(os.Stderr, "leaked goroutines:\n%s\n", leaked)
-			code = 1
-		}
-	}
-	os.Exit(code)
-}
-
-func leakedGoroutines() string {
-	var stacks string
-	// Goroutines take a moment to see their connection closed.
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		buf := make([]byte, 1<<20)
-		buf = buf[:runtime.Stack(buf, true)]
-		stacks = ""
-		for _, g := range strings.Split(string(buf), "\n\n") {
-			ours := strings.Contains(g, "nats-io/") || strings.Contains(g, "megaco/pkg/replication.")
-			if ours && !strings.Contains(g, "leakedGoroutines") {
-				stacks += g + "\n\n"
-			}
-		}
-		if stacks == "" {
-			return ""
-		}
-	}
-	return stacks
-}
+func TestMain(m *testing.M) { natstest.Main(m, "megaco/pkg/replication.") }
 
 // testServer starts a standalone JetStream server on a loopback port
 // chosen at run time, the "external NATS" of the tests.
-func testServer(t testing.TB) *server.Server {
-	t.Helper()
-	return startTestServer(t, &server.Options{
-		Host: "127.0.0.1", Port: server.RANDOM_PORT, JetStream: true,
-		StoreDir: t.TempDir(), NoLog: true, NoSigs: true,
-	})
-}
-
-func startTestServer(t testing.TB, opts *server.Options) *server.Server {
-	t.Helper()
-	ns, err := server.NewServer(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns.Start()
-	if !ns.ReadyForConnections(wait) {
-		t.Fatal("server not ready")
-	}
-	t.Cleanup(func() {
-		ns.Shutdown()
-		ns.WaitForShutdown()
-	})
-	return ns
-}
+func testServer(t testing.TB) *server.Server { return natstest.Server(t) }
 
 // config is a node of group "g" on the server at url, with a short lease.
 func config(url, instance string) Config {
