@@ -37,6 +37,21 @@ func nextSafe(lex *lexer.PeekingLexer) (*lexer.Token, error) {
 	return t, nil
 }
 
+// parseChecked reads a Safe token that valid accepts into *pos and *val,
+// the body of every leaf that is a checked string.
+func parseChecked(lex *lexer.PeekingLexer, pos *lexer.Position, val *string, valid func(string) bool, msg string) error {
+	t, err := nextSafe(lex)
+	if err != nil {
+		return err
+	}
+	*pos = t.Pos
+	if !valid(t.Value) {
+		return errAt(t, msg)
+	}
+	*val = t.Value
+	return nil
+}
+
 // errAt returns an error about the whole of token t.
 func errAt(t *lexer.Token, msg string) *ParseError {
 	return &ParseError{Pos: t.Pos, Token: shorten(t.Value), Msg: msg}
@@ -237,16 +252,7 @@ type MtpAddressHex struct {
 }
 
 func (m *MtpAddressHex) Parse(lex *lexer.PeekingLexer) error {
-	t, err := nextSafe(lex)
-	if err != nil {
-		return err
-	}
-	m.Pos = t.Pos
-	if !ValidMTPAddress(t.Value) {
-		return errAt(t, "MTP address must be 4 to 8 hex digits")
-	}
-	m.Hex = t.Value
-	return nil
+	return parseChecked(lex, &m.Pos, &m.Hex, ValidMTPAddress, "MTP address must be 4 to 8 hex digits")
 }
 
 // DeviceName is a pathNAME (see ValidPathName).
@@ -256,16 +262,7 @@ type DeviceName struct {
 }
 
 func (d *DeviceName) Parse(lex *lexer.PeekingLexer) error {
-	t, err := nextSafe(lex)
-	if err != nil {
-		return err
-	}
-	d.Pos = t.Pos
-	if !ValidPathName(t.Value) {
-		return errAt(t, "invalid device name")
-	}
-	d.Name = t.Value
-	return nil
+	return parseChecked(lex, &d.Pos, &d.Name, ValidPathName, "invalid device name")
 }
 
 // PortNumber is UINT16. It takes only a token of digits (at most ten):
@@ -509,16 +506,7 @@ type TerminationID struct {
 }
 
 func (n *TerminationID) Parse(lex *lexer.PeekingLexer) error {
-	t, err := nextSafe(lex)
-	if err != nil {
-		return err
-	}
-	n.Pos = t.Pos
-	if !ValidTerminationID(t.Value) {
-		return errAt(t, "invalid TerminationID")
-	}
-	n.ID = t.Value
-	return nil
+	return parseChecked(lex, &n.Pos, &n.ID, ValidTerminationID, "invalid TerminationID")
 }
 
 // PkgdName is PackageName SLASH ItemID / PackageName SLASH "*" / "*" SLASH
@@ -551,16 +539,7 @@ type Name struct {
 }
 
 func (n *Name) Parse(lex *lexer.PeekingLexer) error {
-	t, err := nextSafe(lex)
-	if err != nil {
-		return err
-	}
-	n.Pos = t.Pos
-	if !ValidName(t.Value) {
-		return errAt(t, "invalid NAME")
-	}
-	n.Name = t.Value
-	return nil
+	return parseChecked(lex, &n.Pos, &n.Name, ValidName, "invalid NAME")
 }
 
 // TimeStamp is Date "T" Time: 8 digits, "T", 8 digits. It takes only a
